@@ -1,0 +1,192 @@
+"""What makes the server look like Elasticsearch on the wire, apart from the payloads.
+
+Media types (`application/json`, `application/vnd.elasticsearch+json; compatible-with=8|9`),
+the product header, the common query parameters (`pretty`, `human`, `error_trace`,
+`filter_path`), strict rejection of unknown parameters, and reading request bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import orjson
+from quart import Response, request
+
+from app.errors import ElasticsearchError, IllegalArgument, NotAcceptable, ParseError, StatusError, XContentParseError
+from app.filter_path import filter_response
+from app.jsonpos import line_and_column
+from app.parsing import Body, did_you_mean
+
+PRODUCT_HEADER = ("X-Elastic-Product", "Elasticsearch")
+COMMON_PARAMETERS = frozenset({"pretty", "human", "error_trace", "filter_path", "source", "source_content_type"})
+SUPPORTED_VERSIONS = (9, 8)
+CURRENT_VERSION = 9
+
+_VENDOR = re.compile(
+    r"application/vnd\.elasticsearch\+json\s*(?:;\s*compatible-with\s*=\s*(?P<version>\d+))?", re.IGNORECASE
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def query_parameters(*names: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Declare the query parameters a route takes; any other (but the common ones) is a 400."""
+    allowed = COMMON_PARAMETERS | frozenset(names)
+
+    def decorate(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @wraps(handler)
+        async def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            unknown = [name for name in request.args if name not in allowed]
+            if unknown:
+                raise unrecognized_parameters(request.path, unknown, allowed)
+            return await handler(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def unrecognized_parameters(path: str, unknown: Iterable[str], allowed: Iterable[str]) -> IllegalArgument:
+    candidates = {name: None for name in allowed}
+    described = [f"[{name}]" + did_you_mean(name, candidates).replace(" did you mean", " -> did you mean") for name in unknown]
+    plural = "s" if len(described) > 1 else ""
+    return IllegalArgument(f"request [{path}] contains unrecognized parameter{plural}: {', '.join(described)}")
+
+
+def flag(name: str, default: bool = False) -> bool:
+    """A boolean query parameter; a bare `?name` means true, as in Elasticsearch."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if value in ("", "true"):
+        return True
+    if value == "false":
+        return False
+    raise IllegalArgument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
+
+
+def integer(name: str, default: int) -> int:
+    value = request.args.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{value}]") from None
+
+
+def csv(name: str) -> list[str]:
+    value = request.args.get(name)
+    if not value:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def compatible_version(header: str | None, name: str) -> int | None:
+    """The `compatible-with` version a vendor media type asks for, checked; None for plain JSON."""
+    if not header:
+        return None
+    match = _VENDOR.search(header)
+    if match is None or match.group("version") is None:
+        return None
+    version = int(match.group("version"))
+    if version not in SUPPORTED_VERSIONS:
+        raise StatusError(
+            f"{name} version must be either version {CURRENT_VERSION} or {SUPPORTED_VERSIONS[1]}, "
+            f"but found {version}. {name}={header}"
+        )
+    return version
+
+
+def check_media_types(has_body: bool) -> int | None:
+    """Validate Accept and Content-Type as `RestCompatibleVersionHelper` does; return the version."""
+    accept = request.headers.get("Accept")
+    content_type = request.headers.get("Content-Type")
+    accept_version = compatible_version(accept, "Accept")
+    if not has_body:
+        return accept_version
+    if not _is_json(content_type):
+        raise NotAcceptable(f"Content-Type header [{content_type or ''}] is not supported")
+    content_version = compatible_version(content_type, "Content-Type")
+    if (accept_version is not None or content_version is not None) and accept_version != content_version:
+        raise StatusError(
+            "A compatible version is required on both Content-Type and Accept headers if either one has "
+            "requested a compatible version and the compatible versions must match. "
+            f"Accept={accept}, Content-Type={content_type}"
+        )
+    return accept_version
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "application/vnd.elasticsearch+json")
+
+
+def text(name: str) -> str | None:
+    """A string query parameter; empty counts as absent."""
+    return request.args.get(name) or None
+
+
+async def optional_body() -> Body | None:
+    """The JSON request body (or the `source` parameter), or None when there is none."""
+    raw = await request.get_data(cache=True, as_text=False)
+    if not raw and "source" in request.args:
+        raw = request.args["source"].encode()
+    return decode_body(raw) if raw else None
+
+
+async def required_body() -> Body:
+    """The JSON request body; its absence is Elasticsearch's `request body is required`."""
+    body = await optional_body()
+    if body is None:
+        raise ParseError("request body is required")
+    return body
+
+
+def decode_body(raw: bytes) -> Body:
+    try:
+        return Body(orjson.loads(raw), raw)
+    except orjson.JSONDecodeError as error:
+        text = raw.decode("utf-8", errors="replace")
+        line, column = line_and_column(text, min(error.pos, len(text)))
+        raise XContentParseError(f"[{line}:{column}] {_json_problem(error.msg)}") from None
+
+
+def _json_problem(message: str) -> str:
+    if "utf-8" in message.lower():
+        return "Invalid UTF-8 in request body"
+    return f"Failed to parse JSON: {message}"
+
+
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None, *, filtered: bool = True
+) -> Response:
+    """`body` as JSON, filtered by `filter_path` and pretty-printed on `?pretty`, as ES does."""
+    filter_path = request.args.get("filter_path")
+    if filter_path and filtered:
+        body = filter_response(body, filter_path)
+    if "pretty" in request.args and request.args["pretty"] != "false":
+        data = json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False).encode() + b"\n"
+    else:
+        data = orjson.dumps(body)
+    return Response(data, status=status, content_type=response_media_type(), headers=headers)
+
+
+def response_media_type() -> str:
+    accept = request.headers.get("Accept", "")
+    match = _VENDOR.search(accept)
+    if match is not None and match.group("version") in ("8", "9"):
+        return f"application/vnd.elasticsearch+json;compatible-with={match.group('version')}"
+    return "application/json"
+
+
+def error_response(error: ElasticsearchError) -> Response:
+    """Errors are never filtered: a client must always be able to read `error.type`."""
+    return json_response(error.render(), status=error.status, headers=error.headers, filtered=False)

@@ -1,0 +1,46 @@
+"""Request bodies of the connector endpoints, declared as Elasticsearch's parsers declare them."""
+
+from __future__ import annotations
+
+from app.dates import normalise_date
+from app.domain.models import SyncStatus, parse_enum
+from app.jsonpos import Path
+from app.parsing import BOOLEAN, NULL, NUMBER, OBJECT, STRING, Body, Field, ObjectParser, to_boolean, to_long
+
+
+def _date(value: str, _body: Body, _path: Path) -> str:
+    return normalise_date(value)
+
+
+def _sync_status(value: str, _body: Body, _path: Path) -> str:
+    return parse_enum(SyncStatus, value).value
+
+
+CREATE_CONNECTOR = ObjectParser(
+    "connector_put_request",
+    [
+        Field("description", STRING),
+        Field("index_name", STRING | NULL),
+        Field("is_native", BOOLEAN, to_boolean),
+        Field("language", STRING),
+        Field("name", STRING),
+        Field("service_type", STRING),
+    ],
+)
+
+LAST_SYNC_STATS = ObjectParser(
+    "connector_update_last_sync_stats_request",
+    [
+        Field("last_access_control_sync_error", STRING | NULL),
+        Field("last_access_control_sync_scheduled_at", STRING | NULL, _date),
+        Field("last_access_control_sync_status", STRING | NULL, _sync_status),
+        Field("last_deleted_document_count", NUMBER, to_long),
+        Field("last_incremental_sync_scheduled_at", STRING | NULL, _date),
+        Field("last_indexed_document_count", NUMBER, to_long),
+        Field("last_sync_error", STRING | NULL),
+        Field("last_sync_scheduled_at", STRING | NULL, _date),
+        Field("last_sync_status", STRING | NULL, _sync_status),
+        Field("last_synced", STRING | NULL, _date),
+        Field("sync_cursor", OBJECT | NULL),
+    ],
+)

@@ -1,0 +1,1 @@
+"""Revision scripts. A package so that wheels ship them; Alembic skips this file."""

@@ -1,0 +1,198 @@
+"""Bring a storage's database to the newest schema, safely from several processes at once.
+
+`upgrade_to_head(url)` first compares the database's `alembic_version` with `migrations.HEAD`,
+the cheap check every start-up pays: for SQLite through the stdlib `sqlite3` driver, without
+importing SQLAlchemy or Alembic. Only when something is missing does it import Alembic, take
+a database-wide lock, read the version again (another worker may have migrated meanwhile) and
+run `alembic upgrade head` on the locked connection:
+
+- PostgreSQL: `pg_advisory_lock`, MariaDB/MySQL: `GET_LOCK` (both held by the session, and
+  released with it if the process dies), then the migration in its own transaction;
+- SQLite: the migration runs inside `BEGIN IMMEDIATE`, which admits one writer at a time.
+
+The functions are synchronous, for the CLI and for test fixtures; called from a running event
+loop they do their work on a helper thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import migrations
+from storage.sql.urls import is_sqlite, split_scheme, sqlalchemy_url, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
+
+VERSION_TABLE = "alembic_version"
+LOCK_NAME = "connector_api_migrations"
+PG_LOCK_KEY = 0x636F6E6E6563746F
+LOCK_TIMEOUT_SECONDS = 120
+
+
+def upgrade_to_head(url: str) -> None:
+    """Apply every migration the database at `url` lacks; a no-op for `memory://`."""
+    if is_up_to_date(url):
+        return
+    if is_sqlite(url):
+        _create_parent_directory(sqlite_path(url))
+    _run(_upgrade(url))
+
+
+def is_up_to_date(url: str) -> bool:
+    """Whether the database has the newest schema (always, for `memory://`)."""
+    return _is_memory(url) or current_revision(url) == migrations.HEAD
+
+
+def current_revision(url: str) -> str | None:
+    """The database's Alembic revision; None for an empty database or `memory://`."""
+    if _is_memory(url):
+        return None
+    if is_sqlite(url):
+        return _sqlite_revision(sqlite_path(url))
+    return _run(_server_revision(url))
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for `url`, with the scripts of the installed `migrations` package."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    # The value goes through configparser, which reads `%` as interpolation.
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
+    return config
+
+
+def _is_memory(url: str) -> bool:
+    return split_scheme(url)[0] == "memory"
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+def _create_parent_directory(path: str) -> None:
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_revision(path: str) -> str | None:
+    if path == ":memory:" or not Path(path).exists():
+        return None
+    connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return None
+        raise
+    finally:
+        connection.close()
+    return None if row is None else str(row[0])
+
+
+def _engine(url: str) -> AsyncEngine:
+    from sqlalchemy import event
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    if not is_sqlite(url):
+        return create_async_engine(sqlalchemy_url(url), poolclass=NullPool)
+    engine = create_async_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
+
+    # SQLAlchemy's recipe for SQLite transactions: stop the driver's own implicit BEGIN and
+    # emit ours, IMMEDIATE so that the writer lock is taken before the version is read.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _no_driver_begin(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+async def _server_revision(url: str) -> str | None:
+    engine = _engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_read_revision)
+    finally:
+        await engine.dispose()
+
+
+def _read_revision(connection: Connection) -> str | None:
+    from sqlalchemy import inspect, text
+
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    version = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if version is None else str(version)
+
+
+async def _upgrade(url: str) -> None:
+    config = alembic_config(url)
+    engine = _engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_upgrade_locked, config)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_locked(connection: Connection, config: Config) -> None:
+    from alembic import command
+
+    with _session_lock(connection), connection.begin():
+        if _read_revision(connection) == migrations.HEAD:
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _session_lock(connection: Connection) -> Iterator[None]:
+    """PostgreSQL's and MariaDB's named locks; SQLite's lock is its `BEGIN IMMEDIATE`."""
+    from sqlalchemy import text
+
+    statements = _LOCKS.get(connection.dialect.name)
+    if statements is None:
+        yield
+        return
+    acquire, release = statements
+    acquired = connection.execute(text(acquire)).scalar()
+    connection.commit()
+    if acquired is not None and acquired != 1:
+        raise TimeoutError(f"waited {LOCK_TIMEOUT_SECONDS}s for the migration lock")
+    try:
+        yield
+    finally:
+        connection.execute(text(release))
+        connection.commit()
+
+
+# MariaDB's lock names are server-wide, so the name includes the database's; PostgreSQL's
+# advisory locks already belong to one database. pg_advisory_lock waits as long as it takes.
+_MARIADB_LOCK_NAME = f"LEFT(CONCAT('{LOCK_NAME}:', DATABASE()), 64)"
+_LOCKS = {
+    "postgresql": (f"SELECT pg_advisory_lock({PG_LOCK_KEY})", f"SELECT pg_advisory_unlock({PG_LOCK_KEY})"),
+    "mysql": (f"SELECT GET_LOCK({_MARIADB_LOCK_NAME}, {LOCK_TIMEOUT_SECONDS})", f"SELECT RELEASE_LOCK({_MARIADB_LOCK_NAME})"),
+}
+_LOCKS["mariadb"] = _LOCKS["mysql"]
