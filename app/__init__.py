@@ -8,14 +8,13 @@ settings name when serving starts and closes it when serving stops.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from quart import Quart, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
 from app import errors
-from app.compat import PRODUCT_HEADER, check_media_types, error_response
+from app.compat import PRODUCT_HEADER, check_accept, error_response
 from app.routes import connectors, meta
 from app.state import SETTINGS_KEY, STORAGE_KEY
 from config.settings import Settings
@@ -62,13 +61,15 @@ def _register_lifecycle(app: Quart, owns_storage: bool) -> None:
             await app.extensions[STORAGE_KEY].close()
 
     @app.before_request
-    async def check_media_types_before_dispatch() -> None:
-        check_media_types(has_body=bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", ""))
+    async def check_accept_before_dispatch() -> None:
+        check_accept()
 
     @app.after_request
     async def add_product_header(response: Response) -> Response:
         if response.status_code not in (401, 403):
             response.headers[PRODUCT_HEADER[0]] = PRODUCT_HEADER[1]
+        if request.method == "HEAD":
+            response.set_data(b"")
         return response
 
 
@@ -114,5 +115,3 @@ def _register_error_handlers(app: Quart) -> None:
     async def render_unexpected_error(error: Exception) -> Response:
         logger.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(errors.InternalError("internal server error; the server log has the details"))
-
-

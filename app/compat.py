@@ -53,7 +53,9 @@ def query_parameters(*names: str) -> Callable[[Callable[P, Awaitable[R]]], Calla
 
 def unrecognized_parameters(path: str, unknown: Iterable[str], allowed: Iterable[str]) -> IllegalArgument:
     candidates = {name: None for name in allowed}
-    described = [f"[{name}]" + did_you_mean(name, candidates).replace(" did you mean", " -> did you mean") for name in unknown]
+    described = [
+        f"[{name}]" + did_you_mean(name, candidates).replace(" did you mean", " -> did you mean") for name in unknown
+    ]
     plural = "s" if len(described) > 1 else ""
     return IllegalArgument(f"request [{path}] contains unrecognized parameter{plural}: {', '.join(described)}")
 
@@ -103,13 +105,16 @@ def compatible_version(header: str | None, name: str) -> int | None:
     return version
 
 
-def check_media_types(has_body: bool) -> int | None:
-    """Validate Accept and Content-Type as `RestCompatibleVersionHelper` does; return the version."""
+def check_accept() -> None:
+    """Validate the Accept header's compatible version (every request)."""
+    compatible_version(request.headers.get("Accept"), "Accept")
+
+
+def check_content_type() -> None:
+    """Validate a body's Content-Type as `RestCompatibleVersionHelper` does (requests with a body)."""
     accept = request.headers.get("Accept")
     content_type = request.headers.get("Content-Type")
     accept_version = compatible_version(accept, "Accept")
-    if not has_body:
-        return accept_version
     if not _is_json(content_type):
         raise NotAcceptable(f"Content-Type header [{content_type or ''}] is not supported")
     content_version = compatible_version(content_type, "Content-Type")
@@ -119,7 +124,6 @@ def check_media_types(has_body: bool) -> int | None:
             "requested a compatible version and the compatible versions must match. "
             f"Accept={accept}, Content-Type={content_type}"
         )
-    return accept_version
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -136,8 +140,10 @@ def text(name: str) -> str | None:
 
 async def optional_body() -> Body | None:
     """The JSON request body (or the `source` parameter), or None when there is none."""
-    raw = await request.get_data(cache=True, as_text=False)
-    if not raw and "source" in request.args:
+    raw: bytes = await request.get_data(cache=True, as_text=False)  # type: ignore[assignment]
+    if raw:
+        check_content_type()
+    elif "source" in request.args:
         raw = request.args["source"].encode()
     return decode_body(raw) if raw else None
 

@@ -7,10 +7,14 @@ columns count from 1, columns in characters, and name the first character of the
 
 from __future__ import annotations
 
-from json.decoder import scanstring
+import json.decoder
+from collections.abc import Callable
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
+
+# The stdlib's string scanner (C-accelerated); typeshed does not declare it.
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 _WHITESPACE = " \t\n\r"
 _DELIMITERS = _WHITESPACE + ",:]}"

@@ -176,11 +176,7 @@ def to_boolean(value: Any, _body: Body | None = None, _path: Path = ()) -> bool:
 
 def did_you_mean(unknown: str, candidates: Mapping[str, Any]) -> str:
     """Elasticsearch's suggestion: candidates at least 0.7 similar by Levenshtein distance."""
-    scored = sorted(
-        (score, candidate)
-        for candidate in candidates
-        if (score := _similarity(unknown, candidate)) > 0.7
-    )
+    scored = sorted((score, candidate) for candidate in candidates if (score := _similarity(unknown, candidate)) > 0.7)
     names = [candidate for _, candidate in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]
     if not names:
         return ""

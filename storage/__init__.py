@@ -4,7 +4,7 @@
 | --- | --- |
 | `memory://` | `storage.memory.MemoryStorage` |
 | `sqlite:///relative.db`, `sqlite:////absolute.db` | `storage.sqlite.SQLiteStorage` (aiosqlite, the embedded default) |
-| `sqlite+aiosqlite:///...`, `postgresql://...`, `mysql://...`, `mariadb://...` | `storage.sql.store.SQLAlchemyStorage` |
+| `sqlite+aiosqlite:///...`, `postgresql://...`, `mysql://...`, `mariadb://...` | SQLAlchemy (`storage.sql.store`) |
 
 Implementations are imported only when chosen, so the embedded default never loads SQLAlchemy.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from storage.base import Storage
 from storage.errors import InvalidStorageURL
+
+__all__ = ["Storage", "open_storage", "storage_scheme"]
 
 SQLALCHEMY_SCHEMES = (
     "sqlite+aiosqlite",

@@ -105,9 +105,7 @@ def same_source(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
 MAX_UPDATE_ATTEMPTS = 50
 
 
-async def update_document(
-    storage: Storage, index: IndexSchema, doc_id: str, transform: Transform
-) -> UpdateResult:
+async def update_document(storage: Storage, index: IndexSchema, doc_id: str, transform: Transform) -> UpdateResult:
     """Apply `transform` atomically: a compare-and-set on `seq_no`, retried when another writer won.
 
     Raises `DocumentNotFound` when there is no such document, and whatever `transform` raises.
@@ -124,19 +122,14 @@ async def update_document(
             stored = await storage.index_document(
                 index, doc_id, new_source, if_seq_no=current.seq_no, if_primary_term=current.primary_term
             )
-        except VersionConflict:
+        except VersionConflict as conflict:
+            if attempt + 1 == MAX_UPDATE_ATTEMPTS:
+                raise conflict
             if attempt >= 3:
                 await asyncio.sleep(random.uniform(0, 0.002 * attempt))
             continue
         return UpdateResult("updated", stored)
-    raise VersionConflict(
-        index.name,
-        doc_id,
-        expected_seq_no=current.seq_no,
-        expected_primary_term=current.primary_term,
-        current_seq_no=current.seq_no,
-        current_primary_term=current.primary_term,
-    )
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def sort_documents(

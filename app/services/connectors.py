@@ -18,7 +18,16 @@ from app.domain.connectors import new_connector
 from app.domain.index_names import NATIVE_CONNECTOR_INDEX_PREFIX, index_name_problem
 from app.errors import ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusError
 from storage import Storage
-from storage.documents import Contains, Search, SortKey, StoredDocument, Term, UpdateResult, merge_partial, update_document
+from storage.documents import (
+    Contains,
+    Search,
+    SortKey,
+    StoredDocument,
+    Term,
+    UpdateResult,
+    merge_partial,
+    update_document,
+)
 from storage.errors import DocumentNotFound
 from storage.indices import CONNECTORS, SYNC_JOBS
 
@@ -149,7 +158,9 @@ async def update_connector(
         raise not_found(connector_id) from None
 
 
-def live(connector_id: str, transform: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def live(
+    connector_id: str, transform: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """`transform`, but 404 on a soft-deleted connector (for endpoints that check existence)."""
 
     def checked(source: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,7 +22,13 @@ class Api:
         self.client = client
 
     async def call(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         options: dict[str, Any] = {"method": method, "headers": headers or {}}
         if raw is not None:
@@ -32,8 +39,6 @@ class Api:
         response = await self.client.open(path, **options)
         assert response.headers.get("X-Elastic-Product") == "Elasticsearch" or response.status_code in (401, 403)
         text = await response.get_data(as_text=True)
-        import json
-
         return response.status_code, (json.loads(text) if text else None)
 
     async def get(self, path: str, **options: Any) -> tuple[int, Any]:
@@ -49,9 +54,20 @@ class Api:
         return await self.call("DELETE", path, **options)
 
 
+@pytest.fixture(
+    params=[pytest.param("memory", marks=pytest.mark.memory), pytest.param("sqlite", marks=pytest.mark.sqlite)]
+)
+def storage_url(request: pytest.FixtureRequest) -> str:
+    """HTTP tests run on memory and on the embedded default; tests/storage covers every backend."""
+    if request.param == "memory":
+        return "memory://"
+    url: str = request.getfixturevalue("sqlite_url")
+    return url
+
+
 @pytest.fixture
 async def app(storage: Storage) -> AsyncIterator[Quart]:
-    """The real app over each storage backend in turn (see tests/conftest.py)."""
+    """The real app over the storage (fresh and empty for each test)."""
     application = create_app(Settings(storage=storage.url), storage=storage)
     async with application.test_app():
         yield application

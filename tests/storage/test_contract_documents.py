@@ -160,8 +160,11 @@ async def test_search_contains_honours_elasticsearch_wildcards(storage: Storage)
 
 
 async def test_search_sorts_sync_jobs_by_timestamp(storage: Storage) -> None:
-    for doc_id, created in [("j1", "2024-01-01T00:00:00.5Z"), ("j2", "2024-01-01T00:00:00.123456Z"),
-                            ("j3", "2023-12-31T23:59:59.999Z")]:
+    for doc_id, created in [
+        ("j1", "2024-01-01T00:00:00.5Z"),
+        ("j2", "2024-01-01T00:00:00.123456Z"),
+        ("j3", "2023-12-31T23:59:59.999Z"),
+    ]:
         await storage.create_document(SYNC_JOBS, doc_id, {"connector": {"id": "c"}, "created_at": created})
     page = await storage.search(SYNC_JOBS, Search(sort=(SortKey("created_at", descending=True),)))
     assert [doc.id for doc in page.documents] == ["j1", "j2", "j3"]
@@ -221,7 +224,7 @@ async def test_concurrent_updates_of_different_fields_all_survive(storage: Stora
 
     async def writer(field: str) -> None:
         for value in range(15):
-            await update_document(storage, CONNECTORS, "c-1", lambda source: {**source, field: value})
+            await update_document(storage, CONNECTORS, "c-1", lambda source, value=value: {**source, field: value})
 
     await asyncio.gather(*(writer(f"field_{n}") for n in range(4)))
     stored = await storage.get_document(CONNECTORS, "c-1")
