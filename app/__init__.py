@@ -11,11 +11,11 @@ import logging
 
 from quart import Quart, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
-from werkzeug.routing import BaseConverter
 
 from app import errors
 from app.compat import PRODUCT_HEADER, check_accept, error_response
-from app.routes import connectors, meta
+from app.paths import IdConverter, keep_encoded_slashes
+from app.routes import connector_updates, connectors, meta
 from app.state import SETTINGS_KEY, STORAGE_KEY
 from config.settings import Settings
 from storage import Storage, open_storage
@@ -23,13 +23,7 @@ from storage.errors import StorageError
 
 logger = logging.getLogger("connector_api")
 
-BLUEPRINTS = (meta.blueprint, connectors.blueprint)
-
-
-class IdConverter(BaseConverter):
-    """A path id that may be empty, so `/_connector//_name` reaches the handler's validation."""
-
-    regex = "[^/]*"
+BLUEPRINTS = (meta.blueprint, connectors.blueprint, connector_updates.blueprint)
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> Quart:
@@ -44,6 +38,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.extensions[STORAGE_KEY] = storage if storage is not None else open_storage(settings.storage)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.asgi_app = keep_encoded_slashes(app.asgi_app)  # type: ignore[method-assign]
     _register_lifecycle(app, owns_storage)
     _register_error_handlers(app)
     return app

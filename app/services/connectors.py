@@ -32,6 +32,7 @@ from storage.errors import DocumentNotFound
 from storage.indices import CONNECTORS, SYNC_JOBS
 
 LIST_SEARCH_FIELDS = ("index_name", "name", "description")
+MAX_ID_BYTES = 512
 
 
 def generate_id() -> str:
@@ -64,8 +65,11 @@ class ListParameters:
     include_deleted: bool = False
 
 
-def validate_create(fields: dict[str, Any]) -> None:
+def validate_create(connector_id: str | None, fields: dict[str, Any]) -> None:
     messages = []
+    if connector_id is not None and len(connector_id.encode()) > MAX_ID_BYTES:
+        size = len(connector_id.encode())
+        messages.append(f"id [{connector_id}] is too long, must be no longer than {MAX_ID_BYTES} bytes but was: {size}")
     index_name = fields.get("index_name")
     if index_name is not None:
         problem = index_name_problem(index_name)
@@ -90,7 +94,7 @@ async def ensure_index_name_free(storage: Storage, index_name: str, connector_id
 
 async def create_connector(storage: Storage, connector_id: str | None, fields: dict[str, Any]) -> tuple[str, bool]:
     """Create, or wholly overwrite, a connector; return its id and whether it is new."""
-    validate_create(fields)
+    validate_create(connector_id, fields)
     if fields.get("index_name") is not None:
         await ensure_index_name_free(storage, fields["index_name"], connector_id)
     if connector_id is None:

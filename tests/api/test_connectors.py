@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
+from quart import Quart
+
 from tests.api.conftest import Api, error_of
 
 
@@ -237,3 +240,27 @@ async def test_list_rejects_bad_paging_and_index_names(api: Api) -> None:
     for path, expected in cases.items():
         status, body = await api.get(path)
         assert (status, error_of(body)) == (400, expected), path
+
+
+async def test_ids_with_encoded_slashes_and_unicode_round_trip(app: Quart) -> None:
+    # httpx hands the raw path to the app as a real server does (Quart's test client re-encodes it).
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        ids = [("a/b", "a%2Fb"), ("ünï cödé", "%C3%BCn%C3%AF%20c%C3%B6d%C3%A9"), ("50%", "50%25")]
+        for connector_id, path_id in ids:
+            response = await client.put(f"/_connector/{path_id}", json={"name": connector_id})
+            assert (response.status_code, response.json()["id"]) == (201, connector_id)
+            response = await client.get(f"/_connector/{path_id}")
+            assert (response.json()["id"], response.json()["name"]) == (connector_id, connector_id)
+            response = await client.put(f"/_connector/{path_id}/_last_sync", json={"last_sync_error": "x"})
+            assert response.status_code == 200
+
+
+async def test_ids_over_512_bytes_are_rejected(api: Api) -> None:
+    long_id = "é" * 257
+    status, body = await api.put(f"/_connector/{long_id}", {})
+    assert status == 400
+    assert error_of(body) == (
+        "action_request_validation_exception",
+        f"Validation Failed: 1: id [{long_id}] is too long, must be no longer than 512 bytes but was: 514;",
+    )
