@@ -97,11 +97,10 @@ def _sqlite_revision(path: str) -> str | None:
         return None
     connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
     try:
-        row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error):
+        exists = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,))
+        if exists.fetchone() is None:
             return None
-        raise
+        row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
     finally:
         connection.close()
     return None if row is None else str(row[0])
@@ -114,7 +113,9 @@ def _engine(url: str) -> AsyncEngine:
 
     if not is_sqlite(url):
         return create_async_engine(sqlalchemy_url(url), poolclass=NullPool)
-    engine = create_async_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
+    engine = create_async_engine(
+        sqlalchemy_url(url), poolclass=NullPool, connect_args={"timeout": LOCK_TIMEOUT_SECONDS}
+    )
 
     # SQLAlchemy's recipe for SQLite transactions: stop the driver's own implicit BEGIN and
     # emit ours, IMMEDIATE so that the writer lock is taken before the version is read.
@@ -179,7 +180,7 @@ def _session_lock(connection: Connection) -> Iterator[None]:
     acquire, release = statements
     acquired = connection.execute(text(acquire)).scalar()
     connection.commit()
-    if acquired is not None and acquired != 1:
+    if acquired == 0:  # GET_LOCK timed out
         raise TimeoutError(f"waited {LOCK_TIMEOUT_SECONDS}s for the migration lock")
     try:
         yield
@@ -193,6 +194,9 @@ def _session_lock(connection: Connection) -> Iterator[None]:
 _MARIADB_LOCK_NAME = f"LEFT(CONCAT('{LOCK_NAME}:', DATABASE()), 64)"
 _LOCKS = {
     "postgresql": (f"SELECT pg_advisory_lock({PG_LOCK_KEY})", f"SELECT pg_advisory_unlock({PG_LOCK_KEY})"),
-    "mysql": (f"SELECT GET_LOCK({_MARIADB_LOCK_NAME}, {LOCK_TIMEOUT_SECONDS})", f"SELECT RELEASE_LOCK({_MARIADB_LOCK_NAME})"),
+    "mysql": (
+        f"SELECT GET_LOCK({_MARIADB_LOCK_NAME}, {LOCK_TIMEOUT_SECONDS})",
+        f"SELECT RELEASE_LOCK({_MARIADB_LOCK_NAME})",
+    ),
 }
 _LOCKS["mariadb"] = _LOCKS["mysql"]

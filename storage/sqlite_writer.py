@@ -26,6 +26,7 @@ with jittered backoff, and after `attempts` tries its callers get `StorageUnavai
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import sqlite3
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from storage.errors import StorageUnavailable
+
+LOG = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Operation = Callable[[sqlite3.Connection], T]
@@ -107,7 +110,7 @@ class SQLiteWriter:
         connect: Callable[[], sqlite3.Connection],
         *,
         max_batch: int = 64,
-        attempts: int = 5,
+        attempts: int = 4,
         backoff: float = 0.01,
     ) -> None:
         self._connect = connect
@@ -143,15 +146,17 @@ class SQLiteWriter:
 
     async def stop(self) -> None:
         """Commit everything already submitted, then close the connection and its thread."""
-        if self._task is not None and not self._closing:
-            self._closing = True
-            self._queue.put_nowait(None)
-            # Shielded: a cancelled shutdown must not abandon writes already submitted.
-            await asyncio.shield(self._task)
-        if self._connection is not None:
-            await self._in_thread(self._connection.close)
-            self._connection = None
-        self._executor.shutdown(wait=True)
+        try:
+            if self._task is not None and not self._closing:
+                self._closing = True
+                self._queue.put_nowait(None)
+                # Shielded: a cancelled shutdown must not abandon writes already submitted.
+                await asyncio.shield(self._task)
+        finally:
+            if self._connection is not None:
+                connection, self._connection = self._connection, None
+                await self._in_thread(connection.close)
+            self._executor.shutdown(wait=True)
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
@@ -189,6 +194,7 @@ class SQLiteWriter:
                 if is_locked(error) and attempt + 1 < self._attempts:
                     await asyncio.sleep(self._backoff * 2**attempt * random.uniform(0.5, 1.5))
                     continue
+                LOG.warning("SQLite write batch of %d failed on attempt %d: %s", len(batch), attempt + 1, error)
                 _settle(batch, [_Failed(_unavailable(error))] * len(batch))
                 return
             _settle(batch, outcomes)

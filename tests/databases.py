@@ -46,8 +46,12 @@ async def _mariadb(statement: str) -> None:
 
     url = make_url(MARIADB_ADMIN_URL)
     connection = await aiomysql.connect(
-        host=url.host or "127.0.0.1", port=url.port or 3306, user=url.username or "root",
-        password=url.password or "", db=url.database, connect_timeout=5,
+        host=url.host or "127.0.0.1",
+        port=url.port or 3306,
+        user=url.username or "root",
+        password=url.password or "",
+        db=url.database,
+        connect_timeout=5,
     )
     try:
         async with connection.cursor() as cursor:

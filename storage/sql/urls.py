@@ -8,6 +8,8 @@ without importing SQLAlchemy.
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from storage.errors import InvalidStorageURL
 
 DRIVER_SCHEMES = {
@@ -52,5 +54,6 @@ def sqlite_path(url: str) -> str:
     scheme, rest = split_scheme(url)
     if scheme not in SQLITE_SCHEMES:
         raise InvalidStorageURL(f"storage URL [{url}] is not a SQLite URL")
-    path = rest.partition("?")[0].removeprefix("/")
+    # Percent-decoded, as SQLAlchemy decodes the database part of a URL.
+    path = unquote(rest.partition("?")[0].removeprefix("/"))
     return path or ":memory:"
