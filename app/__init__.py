@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from app import errors
 from app.compat import PRODUCT_HEADER, check_accept, error_response
 from app.paths import IdConverter, keep_encoded_slashes
-from app.routes import connector_updates, connectors, meta
+from app.routes import configuration, connector_updates, connectors, filtering, meta, secrets
 from app.state import SETTINGS_KEY, STORAGE_KEY
 from config.settings import Settings
 from storage import Storage, open_storage
@@ -23,7 +23,14 @@ from storage.errors import StorageError
 
 logger = logging.getLogger("connector_api")
 
-BLUEPRINTS = (meta.blueprint, connectors.blueprint, connector_updates.blueprint)
+BLUEPRINTS = (
+    meta.blueprint,
+    connectors.blueprint,
+    connector_updates.blueprint,
+    filtering.blueprint,
+    configuration.blueprint,
+    secrets.blueprint,
+)
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> Quart:

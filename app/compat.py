@@ -156,6 +156,13 @@ async def required_body() -> Body:
     return body
 
 
+async def no_body() -> None:
+    """Refuse a body on an endpoint that reads none, as Elasticsearch's `BaseRestHandler` does."""
+    raw: bytes = await request.get_data(cache=True, as_text=False)  # type: ignore[assignment]
+    if raw:
+        raise IllegalArgument(f"request [{request.method} {request.path}] does not support having a body")
+
+
 def decode_body(raw: bytes) -> Body:
     try:
         return Body(orjson.loads(raw), raw)

@@ -8,6 +8,7 @@
     │   ├── StatusError                     status_exception: business rules and transitions
     │   └── ParseError                      parse_exception: "request body is required"
     ├── ResourceNotFound (404)              resource_not_found_exception
+    ├── IllegalState (500)                  illegal_state_exception: "Can't get text on a VALUE_NULL at 1:9"
     ├── VersionConflictEngine (409)         version_conflict_engine_exception
     ├── ContentTooLong (413)
     └── ServiceUnavailable (503)            the storage does not answer
@@ -93,6 +94,13 @@ class StatusError(BadRequest):
 
 class ParseError(BadRequest):
     type = "parse_exception"
+
+
+class IllegalState(ElasticsearchError):
+    """A plain Java `IllegalStateException`; in these APIs only ever the cause of a parse error."""
+
+    type = "illegal_state_exception"
+    is_elasticsearch_exception = False
 
 
 class ResourceNotFound(ElasticsearchError):

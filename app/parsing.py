@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.dates import normalise_date
 from app.errors import ElasticsearchError, IllegalArgument, XContentParseError
 from app.jsonpos import Path, locate
 
@@ -68,6 +69,8 @@ class Field:
     accepts: frozenset[str]
     convert: Converter | None = None
     required: bool = False
+    convert_null: bool = False
+    """Call `convert` for a JSON null too, as ES does for parsers declared with a custom function."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class ObjectParser:
             raise XContentParseError(
                 f"{body.position(path)} [{self.name}] {declared.name} doesn't support values of type: {token}"
             )
-        if declared.convert is None or item is None:
+        if declared.convert is None or (item is None and not declared.convert_null):
             return item
         try:
             return declared.convert(item, body, path)
@@ -162,6 +165,19 @@ def to_long(value: Any, _body: Body | None = None, _path: Path = ()) -> int:
     if not -(2**63) <= value < 2**63:
         raise IllegalArgument(f"Value [{value}] is out of range for a long")
     return int(value)
+
+
+def to_int(value: Any, body: Body | None = None, path: Path = ()) -> int:
+    """A JSON number or numeric string as a Java int (`declareInt`); fractions truncate."""
+    number = to_long(value, body, path)
+    if not -(2**31) <= number < 2**31:
+        raise IllegalArgument(f"Numeric value ({value}) out of range of int (-2147483648 - 2147483647)")
+    return number
+
+
+def to_date(value: str, _body: Body | None = None, _path: Path = ()) -> str:
+    """A date field's text in its stored form (UTC, `Z`, at least milliseconds): `app.dates`."""
+    return normalise_date(value)
 
 
 def to_boolean(value: Any, _body: Body | None = None, _path: Path = ()) -> bool:

@@ -28,7 +28,7 @@ from storage.documents import (
     merge_partial,
     update_document,
 )
-from storage.errors import DocumentNotFound
+from storage.errors import DocumentExists, DocumentNotFound
 from storage.indices import CONNECTORS, SYNC_JOBS
 
 LIST_SEARCH_FIELDS = ("index_name", "name", "description")
@@ -46,12 +46,20 @@ def not_found(connector_id: str) -> ResourceNotFound:
 
 def require_connector_id(connector_id: str, *, missing: str = '[connector_id] cannot be [null] or [""].') -> None:
     """Validation of the path id: an empty one (`/_connector//_name`) is a 400, as in ES."""
-    if not connector_id.strip():
+    if not connector_id:
         raise ActionRequestValidation(missing)
 
 
 def as_response(document: StoredDocument) -> dict[str, Any]:
     return {"id": document.id, **document.source}
+
+
+def check_page(offset: int, size: int) -> None:
+    """`PageParams` validation, shared by the connector and sync-job lists."""
+    if offset < 0:
+        raise IllegalArgument("Parameter [from] cannot be < 0")
+    if size < 0:
+        raise IllegalArgument("Parameter [size] cannot be < 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +100,24 @@ async def ensure_index_name_free(storage: Storage, index_name: str, connector_id
         raise StatusError(f"Index name [{index_name}] is used by another connector.")
 
 
-async def create_connector(storage: Storage, connector_id: str | None, fields: dict[str, Any]) -> tuple[str, bool]:
-    """Create, or wholly overwrite, a connector; return its id and whether it is new."""
+async def create_connector(
+    storage: Storage, connector_id: str | None, fields: dict[str, Any], *, overwrite: bool = True
+) -> tuple[str, bool]:
+    """Create, or wholly overwrite, a connector; return its id and whether it is new.
+
+    With `overwrite=False` an existing connector is kept as it is (atomically: one create).
+    """
     validate_create(connector_id, fields)
     if fields.get("index_name") is not None:
         await ensure_index_name_free(storage, fields["index_name"], connector_id)
     if connector_id is None:
         connector_id = generate_id()
+    if not overwrite:
+        try:
+            await storage.create_document(CONNECTORS, connector_id, new_connector(fields, now()))
+        except DocumentExists:
+            return connector_id, False
+        return connector_id, True
     stored = await storage.index_document(CONNECTORS, connector_id, new_connector(fields, now()))
     return connector_id, stored.seq_no == 0
 
@@ -111,10 +130,7 @@ async def get_connector(storage: Storage, connector_id: str, *, include_deleted:
 
 
 async def list_connectors(storage: Storage, parameters: ListParameters) -> tuple[int, list[StoredDocument]]:
-    if parameters.offset < 0:
-        raise IllegalArgument("Parameter [from] cannot be < 0")
-    if parameters.size < 0:
-        raise IllegalArgument("Parameter [size] cannot be < 0")
+    check_page(parameters.offset, parameters.size)
     problems = [problem for name in parameters.index_names if (problem := index_name_problem(name))]
     if problems:
         raise ActionRequestValidation(*problems)

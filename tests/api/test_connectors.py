@@ -150,11 +150,10 @@ async def test_hard_delete_removes_even_soft_deleted_connectors(api: Api) -> Non
     assert (await api.delete("/_connector/c?hard"))[0] == 404
 
 
-async def test_get_and_delete_with_empty_id_are_validation_errors(api: Api) -> None:
+async def test_blank_ids_are_ordinary_ids_as_in_elasticsearch(api: Api) -> None:
     for method in ("GET", "DELETE"):
         status, body = await api.call(method, "/_connector/%20")
-        assert status == 400
-        assert error_of(body) == ("action_request_validation_exception", "Validation Failed: 1: connector_id missing;")
+        assert (status, error_of(body)) == (404, ("resource_not_found_exception", "connector [ ] not found"))
 
 
 async def _seed(api: Api) -> None:

@@ -1,0 +1,138 @@
+"""Request bodies of the connector partial-update endpoints, declared as Elasticsearch declares them.
+
+Top-level parsers are strict (unknown fields are a 400); the nested value objects (pipeline,
+schedules, features) are lenient, as in Elasticsearch. Nested objects come back with their keys
+in Elasticsearch's serialisation order, which is the order a GET shows them in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.cron import InvalidCronExpression, validate_cron
+from app.domain.models import ConnectorStatus, parse_enum
+from app.errors import IllegalArgument, XContentParseError
+from app.jsonpos import Path
+from app.parsing import BOOLEAN, NULL, OBJECT, STRING, Body, Converter, Field, ObjectParser, nested, to_boolean
+
+
+def _status(value: str, _body: Body, _path: Path) -> ConnectorStatus:
+    return parse_enum(ConnectorStatus, value)
+
+
+def _ordered(parser: ObjectParser, parsed: dict[str, Any]) -> dict[str, Any]:
+    return {item.name: parsed[item.name] for item in parser.fields if item.name in parsed}
+
+
+def _nested_in_order(parser: ObjectParser) -> Converter:
+    return lambda _value, body, path: _ordered(parser, parser.parse(body, path))
+
+
+UPDATE_STATUS = ObjectParser("connector_update_status_request", [Field("status", STRING, _status)])
+
+UPDATE_ERROR = ObjectParser("connector_update_error_request", [Field("error", STRING | NULL, required=True)])
+
+UPDATE_NAME = ObjectParser(
+    "connector_update_name_request", [Field("name", STRING | NULL), Field("description", STRING | NULL)]
+)
+
+UPDATE_API_KEY_ID = ObjectParser(
+    "connector_update_api_key_id_request",
+    [Field("api_key_id", STRING | NULL), Field("api_key_secret_id", STRING | NULL)],
+)
+
+PIPELINE = ObjectParser(
+    "connector_ingest_pipeline",
+    [
+        Field("extract_binary_content", BOOLEAN, to_boolean, required=True),
+        Field("name", STRING, required=True),
+        Field("reduce_whitespace", BOOLEAN, to_boolean, required=True),
+        Field("run_ml_inference", BOOLEAN, to_boolean, required=True),
+    ],
+    strict=False,
+)
+
+UPDATE_PIPELINE = ObjectParser(
+    "connector_update_pipeline_request", [Field("pipeline", OBJECT, _nested_in_order(PIPELINE), required=True)]
+)
+
+UPDATE_INDEX_NAME = ObjectParser(
+    "connector_update_index_name_request", [Field("index_name", STRING | NULL, required=True)]
+)
+
+UPDATE_SERVICE_TYPE = ObjectParser(
+    "connector_update_service_type_request", [Field("service_type", STRING, required=True)]
+)
+
+UPDATE_NATIVE = ObjectParser(
+    "connector_update_native_request", [Field("is_native", BOOLEAN, to_boolean, required=True)]
+)
+
+SCHEDULE_CONFIG = ObjectParser(
+    "schedule_config",
+    [Field("enabled", BOOLEAN, to_boolean, required=True), Field("interval", STRING, required=True)],
+    strict=False,
+)
+
+
+def _schedule(value: dict[str, Any], body: Body, path: Path) -> dict[str, Any]:
+    """One schedule; its cron is checked once both fields are in, as ES builds its `Cron` then.
+
+    Elasticsearch stores the expression upper-cased (`Cron` normalises it), so this does too.
+    """
+    parsed = SCHEDULE_CONFIG.parse(body, path)
+    try:
+        validate_cron(parsed["interval"])
+    except InvalidCronExpression as error:
+        raise _failed_to_build(value, body, path, error) from None
+    return {"enabled": parsed["enabled"], "interval": parsed["interval"].upper()}
+
+
+def _failed_to_build(value: dict[str, Any], body: Body, path: Path, error: InvalidCronExpression) -> XContentParseError:
+    last_arrived = [key for key in value if key in ("enabled", "interval")][-1]
+    cron_error = IllegalArgument(error.reason, caused_by=IllegalArgument(error.cause_reason))
+    build_error = XContentParseError(
+        "Failed to build [schedule_config] after last required field arrived", caused_by=cron_error
+    )
+    return XContentParseError(
+        f"{body.position(path + (last_arrived,))} [schedule_config] failed to parse field [{last_arrived}]",
+        caused_by=build_error,
+    )
+
+
+SCHEDULING = ObjectParser(
+    "connector_scheduling",
+    [Field(kind, OBJECT, _schedule) for kind in ("access_control", "full", "incremental")],
+    strict=False,
+)
+
+UPDATE_SCHEDULING = ObjectParser(
+    "connector_update_scheduling_request",
+    [Field("scheduling", OBJECT, _nested_in_order(SCHEDULING), required=True)],
+)
+
+FEATURE_ENABLED = ObjectParser(
+    "connector_feature_enabled", [Field("enabled", BOOLEAN, to_boolean, required=True)], strict=False
+)
+
+SYNC_RULES_FEATURES = ObjectParser(
+    "sync_rules_features",
+    [Field(name, OBJECT, nested(FEATURE_ENABLED)) for name in ("advanced", "basic")],
+    strict=False,
+)
+
+FEATURES = ObjectParser(
+    "connector_features",
+    [
+        *(
+            Field(name, OBJECT, nested(FEATURE_ENABLED))
+            for name in ("document_level_security", "incremental_sync", "native_connector_api_keys")
+        ),
+        Field("sync_rules", OBJECT, _nested_in_order(SYNC_RULES_FEATURES)),
+    ],
+    strict=False,
+)
+
+UPDATE_FEATURES = ObjectParser(
+    "connector_update_features_request", [Field("features", OBJECT, _nested_in_order(FEATURES))]
+)
