@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from app import errors
 from app.compat import PRODUCT_HEADER, check_accept, error_response
 from app.paths import IdConverter, keep_encoded_slashes
-from app.routes import configuration, connector_updates, connectors, filtering, meta, secrets
+from app.routes import configuration, connector_updates, connectors, filtering, meta, secrets, sync_jobs
 from app.state import SETTINGS_KEY, STORAGE_KEY
 from config.settings import Settings
 from storage import Storage, open_storage
@@ -27,6 +27,7 @@ BLUEPRINTS = (
     meta.blueprint,
     connectors.blueprint,
     connector_updates.blueprint,
+    sync_jobs.blueprint,
     filtering.blueprint,
     configuration.blueprint,
     secrets.blueprint,
