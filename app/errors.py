@@ -45,6 +45,8 @@ class ElasticsearchError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.caused_by = caused_by
+        self.location: tuple[int, int] | None = None
+        """Where in the request body it happened, for parse errors (see `app.parsing.parse_error`)."""
         self.extra = extra or {}
         self.headers = headers or {}
 

@@ -26,10 +26,11 @@ class _Found(Exception):
 
 
 class _Walker:
-    def __init__(self, text: str, target: Path, key: bool) -> None:
+    def __init__(self, text: str, target: Path, key: bool, end: bool = False) -> None:
         self.text = text
         self.target = target
         self.key = key
+        self.end = end
         self.offset = 0
 
     def skip_whitespace(self) -> None:
@@ -38,8 +39,13 @@ class _Walker:
 
     def value(self, path: Path) -> None:
         self.skip_whitespace()
-        if path == self.target and not self.key:
+        if path == self.target and not self.key and not self.end:
             raise _Found(self.offset)
+        self.skip_value(path)
+        if path == self.target and self.end:
+            raise _Found(self.offset - 1)
+
+    def skip_value(self, path: Path) -> None:
         char = self.text[self.offset] if self.offset < len(self.text) else ""
         if char == "{":
             self.members(path)
@@ -95,12 +101,13 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def locate(text: str, path: Path, *, key: bool = False) -> tuple[int, int]:
-    """`(line, column)` of the value at `path` (or of its field name, with `key`) in valid JSON.
+def locate(text: str, path: Path, *, key: bool = False, end: bool = False) -> tuple[int, int]:
+    """`(line, column)` of the value at `path` in valid JSON: of its first character, of its
+    field name with `key`, or of its last character (an object's `}`) with `end`.
 
     A path that is not in the text gives the position of the end of the text.
     """
-    walker = _Walker(text, path, key)
+    walker = _Walker(text, path, key, end)
     try:
         walker.value(())
     except _Found as found:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.dates import normalise_date
-from app.errors import ElasticsearchError, IllegalArgument, XContentParseError
+from app.errors import ElasticsearchError, IllegalArgument, IllegalState, XContentParseError
 from app.jsonpos import Path, locate
 
 STRING = frozenset({"VALUE_STRING"})
@@ -57,10 +57,39 @@ class Body:
     value: Any
     raw: bytes
 
+    def location(self, path: Path, *, key: bool = False, end: bool = False) -> Location:
+        return locate(self.raw.decode("utf-8", errors="replace"), path, key=key, end=end)
+
     def position(self, path: Path, *, key: bool = False) -> str:
-        text = self.raw.decode("utf-8", errors="replace")
-        line, column = locate(text, path, key=key)
+        line, column = self.location(path, key=key)
         return f"[{line}:{column}]"
+
+
+Location = tuple[int, int]
+
+
+def parse_error(location: Location, message: str, *, caused_by: ElasticsearchError | None = None) -> XContentParseError:
+    """An `x_content_parse_exception` at `location`, which errors wrapping it report too.
+
+    Elasticsearch names, at every level of a nested failure, the token the parser stood on
+    when the innermost failure happened: `failed to parse field` never moves the position.
+    """
+    error = XContentParseError(f"[{location[0]}:{location[1]}] {message}", caused_by=caused_by)
+    error.location = location
+    return error
+
+
+def cannot_get_text(body: Body, path: Path, token: str) -> IllegalState:
+    """Jackson's `IllegalStateException` for a text read on a non-text token, at that token."""
+    location = body.location(path)
+    error = IllegalState(f"Can't get text on a {token} at {location[0]}:{location[1]}")
+    error.location = location
+    return error
+
+
+def location_of(error: BaseException) -> Location | None:
+    location: Location | None = getattr(error, "location", None)
+    return location
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,16 @@ class Field:
     required: bool = False
     convert_null: bool = False
     """Call `convert` for a JSON null too, as ES does for parsers declared with a custom function."""
+    # Documentation only (the OpenAPI document, `app.openapi`): parsing never reads these.
+    enum: tuple[str, ...] | None = None
+    """The values `convert` accepts (it may ignore their case)."""
+    description: str | None = None
+    parser: ObjectParser | None = None
+    """The parser `convert` reads the object (or each object of an array) with, where it hides it."""
+    keyed: bool = False
+    """With `parser`: the value is an object whose every member is such an object."""
+    schema: Mapping[str, Any] | None = None
+    """JSON Schema keywords for what `convert` narrows the tokens to (`type` replaces theirs)."""
 
 
 @dataclass(frozen=True)
@@ -87,30 +126,30 @@ class ObjectParser:
         """The fields present in the object at `path` of `body`, converted; nulls kept as None."""
         value = _at(body.value, path)
         if not isinstance(value, dict):
-            raise XContentParseError(
-                f"{body.position(path)} [{self.name}] Expected START_OBJECT but was: {token_of(value)}"
-            )
+            raise parse_error(body.location(path), f"[{self.name}] Expected START_OBJECT but was: {token_of(value)}")
         parsed: dict[str, Any] = {}
         for key, item in value.items():
             declared = self._by_name.get(key)
             if declared is None:
                 if self.strict:
-                    raise XContentParseError(
-                        f"{body.position(path + (key,), key=True)} [{self.name}] unknown field [{key}]"
-                        + did_you_mean(key, self._by_name)
+                    raise parse_error(
+                        body.location(path + (key,), key=True),
+                        f"[{self.name}] unknown field [{key}]" + did_you_mean(key, self._by_name),
                     )
                 continue
             parsed[key] = self._parse_field(declared, item, body, path + (key,))
         missing = [item.name for item in self.fields if item.required and item.name not in parsed]
         if missing:
-            raise IllegalArgument(f"Required [{', '.join(missing)}]")
+            required = IllegalArgument(f"Required [{', '.join(missing)}]")
+            required.location = body.location(path, end=True)  # the object's `}`, where ES builds it
+            raise required
         return parsed
 
     def _parse_field(self, declared: Field, item: Any, body: Body, path: Path) -> Any:
         token = token_of(item)
         if token not in declared.accepts:
-            raise XContentParseError(
-                f"{body.position(path)} [{self.name}] {declared.name} doesn't support values of type: {token}"
+            raise parse_error(
+                body.location(path), f"[{self.name}] {declared.name} doesn't support values of type: {token}"
             )
         if declared.convert is None or (item is None and not declared.convert_null):
             return item
@@ -118,8 +157,9 @@ class ObjectParser:
             return declared.convert(item, body, path)
         except (ElasticsearchError, ValueError) as error:
             cause = error if isinstance(error, ElasticsearchError) else IllegalArgument(str(error))
-            raise XContentParseError(
-                f"{body.position(path)} [{self.name}] failed to parse field [{declared.name}]", caused_by=cause
+            location = location_of(error) or body.location(path)
+            raise parse_error(
+                location, f"[{self.name}] failed to parse field [{declared.name}]", caused_by=cause
             ) from error
 
 
@@ -129,19 +169,31 @@ def _at(value: Any, path: Path) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class NestedConverter:
+    """A converter that reads an object with `parser` (each object of an array, with `many`).
+
+    A class rather than a closure so that the OpenAPI generator can see `parser`.
+    """
+
+    parser: ObjectParser
+    many: bool = False
+
+    def __call__(self, value: Any, body: Body, path: Path) -> Any:
+        if not self.many:
+            return self.parser.parse(body, path)
+        if isinstance(value, dict):
+            return [self.parser.parse(body, path)]
+        return [self.parser.parse(body, path + (position,)) for position in range(len(value))]
+
+
 def nested(parser: ObjectParser) -> Converter:
-    return lambda _value, body, path: parser.parse(body, path)
+    return NestedConverter(parser)
 
 
 def nested_list(parser: ObjectParser) -> Converter:
     """An array of objects (a single object counts as an array of one, as in Elasticsearch)."""
-
-    def convert(value: Any, body: Body, path: Path) -> list[dict[str, Any]]:
-        if isinstance(value, dict):
-            return [parser.parse(body, path)]
-        return [parser.parse(body, path + (position,)) for position in range(len(value))]
-
-    return convert
+    return NestedConverter(parser, many=True)
 
 
 def to_long(value: Any, _body: Body | None = None, _path: Path = ()) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from app.errors import IllegalArgument, IllegalState, XContentParseError
+from app.errors import IllegalArgument, XContentParseError
 from app.jsonpos import Path
 from app.parsing import (
     ANY,
@@ -26,6 +26,7 @@ from app.parsing import (
     Converter,
     Field,
     ObjectParser,
+    cannot_get_text,
     to_boolean,
     to_int,
     token_of,
@@ -59,7 +60,7 @@ class ValidationType(StrEnum):
 
 def _display(value: str | None, body: Body, path: Path) -> str:
     if value is None:
-        raise IllegalState(f"Can't get text on a VALUE_NULL at {body.position(path)[1:-1]}")
+        raise cannot_get_text(body, path, "VALUE_NULL")
     for display in DisplayType:
         if display.value == value.lower():
             return display.value

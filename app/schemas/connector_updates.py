@@ -13,7 +13,19 @@ from app.domain.cron import InvalidCronExpression, validate_cron
 from app.domain.models import ConnectorStatus, parse_enum
 from app.errors import IllegalArgument, XContentParseError
 from app.jsonpos import Path
-from app.parsing import BOOLEAN, NULL, OBJECT, STRING, Body, Converter, Field, ObjectParser, nested, to_boolean
+from app.parsing import (
+    BOOLEAN,
+    NULL,
+    OBJECT,
+    STRING,
+    Body,
+    Converter,
+    Field,
+    ObjectParser,
+    nested,
+    parse_error,
+    to_boolean,
+)
 
 
 def _status(value: str, _body: Body, _path: Path) -> ConnectorStatus:
@@ -94,9 +106,9 @@ def _failed_to_build(value: dict[str, Any], body: Body, path: Path, error: Inval
     build_error = XContentParseError(
         "Failed to build [schedule_config] after last required field arrived", caused_by=cron_error
     )
-    return XContentParseError(
-        f"{body.position(path + (last_arrived,))} [schedule_config] failed to parse field [{last_arrived}]",
-        caused_by=build_error,
+    build_error.location = body.location(path + (last_arrived,))
+    return parse_error(
+        build_error.location, f"[schedule_config] failed to parse field [{last_arrived}]", caused_by=build_error
     )
 
 

@@ -25,6 +25,7 @@ from app.parsing import (
     Converter,
     Field,
     ObjectParser,
+    cannot_get_text,
     nested_list,
     to_date,
     to_int,
@@ -49,7 +50,7 @@ def _text(item: Any, body: Body, path: Path) -> str:
     if isinstance(item, list):
         raise IllegalState("expected value but got [START_ARRAY]")
     token = "VALUE_NULL" if item is None else "START_OBJECT"
-    raise IllegalState(f"Can't get text on a {token} at {body.position(path)[1:-1]}")
+    raise cannot_get_text(body, path, token)
 
 
 def documents(parser: ObjectParser, build: Callable[[dict[str, Any]], dict[str, Any]]) -> Converter:

@@ -14,6 +14,7 @@ from app.domain.sync_jobs import NewSyncJob
 from app.errors import ActionRequestValidation, IllegalArgument, XContentParseError
 from app.jsonpos import Path
 from app.parsing import NUMBER, OBJECT, STRING, Body, Field, ObjectParser, to_long
+from app.parsing import parse_error as parse_error_at
 
 EMPTY_JOB_ID = "[connector_sync_job_id] of the connector sync job cannot be null or empty."
 COUNTERS = ("deleted_document_count", "indexed_document_count", "indexed_document_volume", "total_document_count")
@@ -75,8 +76,8 @@ def _build_post(fields: dict[str, Any], body: Body) -> tuple[SyncJobType, SyncJo
         if len(fields) < len(POST_SYNC_JOB.fields):
             raise failed from None
         last = list(fields)[-1]
-        raise XContentParseError(
-            f"{body.position((last,))} [{POST_SYNC_JOB.name}] failed to parse field [{last}]", caused_by=failed
+        raise parse_error_at(
+            body.location((last,)), f"[{POST_SYNC_JOB.name}] failed to parse field [{last}]", caused_by=failed
         ) from None
     return job_type, trigger_method
 

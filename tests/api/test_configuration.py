@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -178,7 +179,7 @@ REQUEST_ERRORS = [
     (
         {"configuration": {"f": "text"}},
         "x_content_parse_exception",
-        "[1:19] [connector_update_configuration_request] failed to parse field [configuration]",
+        "[1:25] [connector_update_configuration_request] failed to parse field [configuration]",
     ),
 ]
 
@@ -229,6 +230,15 @@ ENTRY_CAUSES = [
 ]
 
 
+async def test_nested_failures_report_the_innermost_position_at_every_level(api: Api) -> None:
+    await connector(api, {"f": {"label": "L"}})
+    _, response = await api.put(
+        "/_connector/c/_configuration", {"configuration": {"f": {"label": "L", "ui_restrictions": [{}]}}}
+    )
+    assert response["error"]["reason"].startswith("[1:60] [connector_update_configuration_request]")
+    assert response["error"]["caused_by"]["reason"].startswith("[1:60] ")
+
+
 @pytest.mark.parametrize("entry, cause", ENTRY_CAUSES)
 async def test_bad_configuration_entry_names_the_innermost_cause_and_changes_nothing(
     api: Api, entry: dict[str, Any], cause: tuple[str, str]
@@ -237,7 +247,10 @@ async def test_bad_configuration_entry_names_the_innermost_cause_and_changes_not
     status, response = await api.put("/_connector/c/_configuration", {"configuration": {"f": entry}})
     assert status == 400
     error = response["error"]
-    assert error["reason"] == "[1:19] [connector_update_configuration_request] failed to parse field [configuration]"
+    # Every level names the position of the innermost failure, as ES's ObjectParser does.
+    assert re.fullmatch(
+        r"\[1:\d+\] \[connector_update_configuration_request\] failed to parse field \[configuration\]", error["reason"]
+    )
     while "caused_by" in error:
         error = error["caused_by"]
     assert (error["type"], error["reason"]) == cause

@@ -85,13 +85,13 @@ BAD_INPUT = [
     row(
         "_pipeline",
         '{"pipeline": {"extract_binary_content": true, "name": "p", "run_ml_inference": false}}',
-        parse_failed(PIPELINE, "1:14", "pipeline"),
+        parse_failed(PIPELINE, "1:85", "pipeline"),
         (IAE, "Required [reduce_whitespace]"),
     ),
     row(
         "_pipeline",
         '{"pipeline": {"extract_binary_content": "yes"}}',
-        parse_failed(PIPELINE, "1:14", "pipeline"),
+        parse_failed(PIPELINE, "1:41", "pipeline"),
         parse_failed("connector_ingest_pipeline", "1:41", "extract_binary_content"),
         (IAE, "Failed to parse value [yes] as only [true] or [false] are allowed."),
     ),
@@ -132,15 +132,15 @@ BAD_INPUT = [
     row(
         "_scheduling",
         '{"scheduling": {"full": {"interval": "0 0 0 * * ?"}}}',
-        parse_failed(SCHEDULING, "1:16", "scheduling"),
-        parse_failed("connector_scheduling", "1:25", "full"),
+        parse_failed(SCHEDULING, "1:51", "scheduling"),
+        parse_failed("connector_scheduling", "1:51", "full"),
         (IAE, "Required [enabled]"),
     ),
     row(
         "_scheduling",
         '{"scheduling": {"access_control": {"enabled": true, "interval": "61 0 0 * * ?"}}}',
-        parse_failed(SCHEDULING, "1:16", "scheduling"),
-        parse_failed("connector_scheduling", "1:35", "access_control"),
+        parse_failed(SCHEDULING, "1:65", "scheduling"),
+        parse_failed("connector_scheduling", "1:65", "access_control"),
         parse_failed("schedule_config", "1:65", "interval"),
         (XCP, "Failed to build [schedule_config] after last required field arrived"),
         (IAE, "invalid cron expression [61 0 0 * * ?]"),
@@ -153,8 +153,8 @@ BAD_INPUT = [
     row(
         "_scheduling",
         '{"scheduling": {"full": {"interval": "0 0 0 * * *", "enabled": false}}}',
-        parse_failed(SCHEDULING, "1:16", "scheduling"),
-        parse_failed("connector_scheduling", "1:25", "full"),
+        parse_failed(SCHEDULING, "1:64", "scheduling"),
+        parse_failed("connector_scheduling", "1:64", "full"),
         parse_failed("schedule_config", "1:64", "enabled"),
         (XCP, "Failed to build [schedule_config] after last required field arrived"),
         (IAE, "invalid cron expression [0 0 0 * * *]"),
@@ -174,8 +174,8 @@ BAD_INPUT = [
     row(
         "_features",
         '{"features": {"incremental_sync": {}}}',
-        parse_failed(FEATURES, "1:14", "features"),
-        parse_failed("connector_features", "1:35", "incremental_sync"),
+        parse_failed(FEATURES, "1:36", "features"),
+        parse_failed("connector_features", "1:36", "incremental_sync"),
         (IAE, "Required [enabled]"),
     ),
 ]

@@ -204,17 +204,17 @@ FILTERING_ERRORS = [
     (
         {"rules": [{"field": "f"}]},
         "x_content_parse_exception",
-        "[1:11] [connector_update_filtering_request] failed to parse field [rules]",
+        "[1:25] [connector_update_filtering_request] failed to parse field [rules]",
     ),
     (
         {"advanced_snippet": {"value": "string literal"}},
         "x_content_parse_exception",
-        "[1:22] [connector_update_filtering_request] failed to parse field [advanced_snippet]",
+        "[1:32] [connector_update_filtering_request] failed to parse field [advanced_snippet]",
     ),
     (
         {"filtering": [{"active": {}}]},
         "x_content_parse_exception",
-        "[1:15] [connector_update_filtering_request] failed to parse field [filtering]",
+        "[1:28] [connector_update_filtering_request] failed to parse field [filtering]",
     ),
 ]
 
@@ -316,7 +316,7 @@ VALIDATION_ERRORS = [
     (
         {"validation": {"errors": []}},
         "x_content_parse_exception",
-        "[1:16] [connector_update_filtering_validation] failed to parse field [validation]",
+        "[1:29] [connector_update_filtering_validation] failed to parse field [validation]",
     ),
 ]
 
