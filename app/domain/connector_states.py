@@ -8,7 +8,8 @@ status lives in one place.
 from __future__ import annotations
 
 from app.domain.models import ConnectorStatus
-from app.errors import BadRequest, StatusError
+from app.domain.state_machine import StateMachine
+from app.errors import BadRequest
 
 CREATED = ConnectorStatus.CREATED
 NEEDS_CONFIGURATION = ConnectorStatus.NEEDS_CONFIGURATION
@@ -32,19 +33,9 @@ class ConnectorInvalidStatusTransition(BadRequest):
     is_elasticsearch_exception = False
 
 
-def is_valid_transition(current: ConnectorStatus, new: ConnectorStatus) -> bool:
-    return new in VALID_TRANSITIONS.get(current, frozenset())
-
-
-def check_transition(current: ConnectorStatus, new: ConnectorStatus) -> None:
-    """Raise Elasticsearch's 400 `status_exception` unless `current` may become `new`."""
-    if is_valid_transition(current, new):
-        return
-    reason = (
-        f"Invalid transition attempt from [{current.value}] to [{new.value}]. "
-        "Such a status transition is not supported by the Connector Protocol."
-    )
-    raise StatusError(reason, caused_by=ConnectorInvalidStatusTransition(reason))
+CONNECTOR_STATES = StateMachine(VALID_TRANSITIONS, "status", ConnectorInvalidStatusTransition)
+is_valid_transition = CONNECTOR_STATES.allows
+check_transition = CONNECTOR_STATES.check
 
 
 def status_after_error(error: str | None) -> ConnectorStatus:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from app.domain.models import SyncStatus
-from app.errors import ElasticsearchError, StatusError
+from app.domain.state_machine import StateMachine
+from app.errors import ElasticsearchError
 
 VALID_TRANSITIONS: dict[SyncStatus, frozenset[SyncStatus]] = {
     SyncStatus.PENDING: frozenset({SyncStatus.IN_PROGRESS, SyncStatus.CANCELED}),
@@ -34,16 +35,6 @@ class SyncJobInvalidStatusTransition(ElasticsearchError):
     is_elasticsearch_exception: ClassVar[bool] = False
 
 
-def is_valid_transition(current: SyncStatus, next_status: SyncStatus) -> bool:
-    return next_status in VALID_TRANSITIONS.get(current, frozenset())
-
-
-def check_transition(current: SyncStatus, next_status: SyncStatus) -> None:
-    """Return if a job may move from `current` to `next_status`, else raise Elasticsearch's 400."""
-    if is_valid_transition(current, next_status):
-        return
-    message = (
-        f"Invalid transition attempt from [{current.value}] to [{next_status.value}]. "
-        "Such a ConnectorSyncStatus transition is not supported by the Connector Protocol."
-    )
-    raise StatusError(message, caused_by=SyncJobInvalidStatusTransition(message))
+SYNC_JOB_STATES = StateMachine(VALID_TRANSITIONS, "ConnectorSyncStatus", SyncJobInvalidStatusTransition)
+is_valid_transition = SYNC_JOB_STATES.allows
+check_transition = SYNC_JOB_STATES.check
