@@ -26,7 +26,13 @@ class Settings:
     log_level: str = "info"
     """Python logging level of the server and of Hypercorn: debug, info, warning, error or critical."""
     access_log: bool = False
-    """One line per request on standard output; off by default because it costs throughput."""
+    """One structured line per request (see `config.logging`); off by default because it costs throughput."""
+    log_format: str = "auto"
+    """`json` (ECS JSON lines), `console` (human-readable), or `auto`: console when stderr is a terminal."""
+    proxy_trusted_hops: int = 0
+    """Reverse proxies in front of the server whose `X-Forwarded-For`/`-Proto`/`-Host` are trusted (0: none)."""
+    root_path: str = ""
+    """A path prefix the proxy keeps (`/es`): requests under it are routed on the rest of the path."""
     graceful_timeout: float = 5.0
     """Seconds that in-flight requests get to finish after SIGTERM/SIGINT before the server stops."""
     secrets_key: str = ""
@@ -36,3 +42,9 @@ class Settings:
     seed: str = ""
     """A JSON-array or NDJSON file of connectors (`{"id": ..., <PUT _connector body>}`) created at
     start-up where their id is absent (see `app.testing.seed`). Empty: none."""
+    users_file: str = ""
+    """The users file (TOML: users, Argon2id password hashes, roles; see `app.security.users`).
+    Set, authentication is on everywhere. Empty: no users (API keys in the storage may still be)."""
+    insecure: bool = False
+    """Serve without authentication on a non-loopback address when no users or API keys exist,
+    instead of refusing to start (see `app.security.exposure`)."""
