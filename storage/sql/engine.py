@@ -19,6 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 CONNECT_TIMEOUT_SECONDS = 10
 SQLITE_BUSY_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_SECONDS = 30.0
+"""A PostgreSQL statement unanswered this long fails as unavailable (503) instead of hanging its
+request for ever (asyncpg's `command_timeout`; aiomysql has no per-statement timeout)."""
 POOL_SIZE = 16
 """Connections kept open per process: about the concurrency one worker serves."""
 
@@ -28,6 +31,13 @@ _CONNECT_ARGS: dict[str, dict[str, Any]] = {
     "mariadb": {"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     "sqlite": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
 }
+
+
+def _connect_args(dialect: str) -> dict[str, Any]:
+    args = dict(_CONNECT_ARGS.get(dialect, {}))
+    if dialect == "postgresql":
+        args["command_timeout"] = STATEMENT_TIMEOUT_SECONDS
+    return args
 
 
 def dialect_name(driver_url: str) -> str:
@@ -45,7 +55,7 @@ def create_engine(driver_url: str) -> AsyncEngine:
         pool_reset_on_return=None,
         pool_size=POOL_SIZE,
         max_overflow=POOL_SIZE,
-        connect_args=_CONNECT_ARGS.get(dialect, {}),
+        connect_args=_connect_args(dialect),
     )
     if dialect == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_journal)
