@@ -97,5 +97,17 @@ SYNC_JOBS = IndexSchema(
 
 SECRETS = IndexSchema(name=".connector-secrets", table="connector_secrets")
 
-ALL_INDICES: tuple[IndexSchema, ...] = (CONNECTORS, SYNC_JOBS, SECRETS)
+API_KEYS = IndexSchema(
+    name=".security-api-keys",
+    table="api_keys",
+    fields=(
+        KeywordField("name", ("name",)),
+        KeywordField("username", ("creator", "principal")),
+        KeywordField("realm", ("creator", "realm")),
+        KeywordField("invalidated", ("api_key_invalidated",), kind="boolean"),
+    ),
+)
+"""API keys (`app.security.api_keys`): hashed secrets, shared by every worker and instance."""
+
+ALL_INDICES: tuple[IndexSchema, ...] = (CONNECTORS, SYNC_JOBS, SECRETS, API_KEYS)
 

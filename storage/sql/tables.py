@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Boolean, Column, Index, MetaData, String, Tab
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeEngine
 
-from storage.indices import CONNECTORS, SECRETS, SYNC_JOBS, IndexSchema, KeywordField
+from storage.indices import API_KEYS, CONNECTORS, SECRETS, SYNC_JOBS, IndexSchema, KeywordField
 
 metadata = MetaData(
     naming_convention={
@@ -75,5 +75,11 @@ def _table(index: IndexSchema, *indexed: str) -> Table:
 connectors = _table(CONNECTORS, "index_name", "name", "service_type", "deleted")
 sync_jobs = _table(SYNC_JOBS, "connector_id", "status", "job_type", "created_at")
 secrets = _table(SECRETS)
+api_keys = _table(API_KEYS, "name", "username", "invalidated")
 
-TABLES: dict[str, Table] = {CONNECTORS.name: connectors, SYNC_JOBS.name: sync_jobs, SECRETS.name: secrets}
+TABLES: dict[str, Table] = {
+    CONNECTORS.name: connectors,
+    SYNC_JOBS.name: sync_jobs,
+    SECRETS.name: secrets,
+    API_KEYS.name: api_keys,
+}
