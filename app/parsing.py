@@ -117,6 +117,8 @@ class ObjectParser:
     name: str
     fields: Sequence[Field]
     strict: bool = True
+    schema: Mapping[str, Any] | None = None
+    """Documentation only: JSON Schema keywords for the rules the request checks across fields."""
     _by_name: Mapping[str, Field] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -185,6 +187,11 @@ class NestedConverter:
         if isinstance(value, dict):
             return [self.parser.parse(body, path)]
         return [self.parser.parse(body, path + (position,)) for position in range(len(value))]
+
+
+def any_given(*names: str) -> dict[str, Any]:
+    """Documentation (for `ObjectParser.schema`): at least one of `names` is present and not null."""
+    return {"anyOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in names]}
 
 
 def nested(parser: ObjectParser) -> Converter:

@@ -31,7 +31,7 @@ from app.parsing import (
     to_int,
     token_of,
 )
-from app.schemas.filtering import OBJECTS, documents, pick, text_list
+from app.schemas.filtering import OBJECTS, TEXTS, documents, pick, text_list
 
 
 class DisplayType(StrEnum):
@@ -102,7 +102,14 @@ SELECT_OPTION = ObjectParser(
     "connector_configuration_select_option",
     [
         Field("label", STRING, required=True),
-        Field("value", SCALAR | NULL, _only(str, int, float), required=True, convert_null=True),
+        Field(
+            "value",
+            SCALAR | NULL,
+            _only(str, int, float),
+            required=True,
+            convert_null=True,
+            schema={"type": ["string", "number"]},
+        ),
     ],
     strict=False,
 )
@@ -110,8 +117,15 @@ SELECT_OPTION = ObjectParser(
 VALIDATION = ObjectParser(
     "connector_configuration_validation",
     [
-        Field("constraint", ANY, _only(str, int, float, list), required=True, convert_null=True),
-        Field("type", STRING, _validation_type, required=True),
+        Field(
+            "constraint",
+            ANY,
+            _only(str, int, float, list),
+            required=True,
+            convert_null=True,
+            schema={"type": ["string", "number", "array"]},
+        ),
+        Field("type", STRING, _validation_type, required=True, enum=tuple(ValidationType)),
     ],
     strict=False,
 )
@@ -121,19 +135,26 @@ CONFIGURATION_ENTRY = ObjectParser(
     [
         Field("category", STRING),
         Field("default_value", SCALAR | NULL),
-        Field("depends_on", OBJECTS, documents(DEPENDENCY, pick("field", "value"))),
-        Field("display", STRING | NULL, _display, convert_null=True),
+        Field("depends_on", OBJECTS, documents(DEPENDENCY, pick("field", "value")), parser=DEPENDENCY),
+        Field(
+            "display", STRING | NULL, _display, convert_null=True, enum=tuple(DisplayType), schema={"type": "string"}
+        ),
         Field("label", STRING, required=True),
-        Field("options", OBJECTS, documents(SELECT_OPTION, pick("label", "value"))),
+        Field("options", OBJECTS, documents(SELECT_OPTION, pick("label", "value")), parser=SELECT_OPTION),
         Field("order", NUMBER, to_int),
         Field("placeholder", STRING | NULL),
         Field("required", BOOLEAN, to_boolean),
         Field("sensitive", BOOLEAN, to_boolean),
         Field("tooltip", STRING | NULL),
-        Field("type", STRING | NULL, _field_type),
-        Field("ui_restrictions", STRING | ARRAY, text_list),
-        Field("validations", OBJECTS, documents(VALIDATION, pick("constraint", "type"))),
-        Field("value", ANY, _only(str, int, float, bool, dict)),
+        Field("type", STRING | NULL, _field_type, enum=tuple(FieldType)),
+        Field("ui_restrictions", STRING | ARRAY, text_list, schema=TEXTS),
+        Field("validations", OBJECTS, documents(VALIDATION, pick("constraint", "type")), parser=VALIDATION),
+        Field(
+            "value",
+            ANY,
+            _only(str, int, float, bool, dict),
+            schema={"type": ["string", "number", "boolean", "object", "null"]},
+        ),
     ],
     strict=False,
 )
@@ -165,7 +186,8 @@ def _values(value: Any, _body: Body, _path: Path) -> dict[str, Any]:
 UPDATE_CONFIGURATION = ObjectParser(
     "connector_update_configuration_request",
     [
-        Field("configuration", OBJECT, _configuration),
+        Field("configuration", OBJECT, _configuration, parser=CONFIGURATION_ENTRY, keyed=True),
         Field("values", OBJECT | SCALAR | NULL, _values, convert_null=True),
     ],
+    schema={"oneOf": [{"required": ["configuration"]}, {"required": ["values"]}]},
 )

@@ -22,10 +22,12 @@ from app.parsing import (
     Converter,
     Field,
     ObjectParser,
+    any_given,
     nested,
     parse_error,
     to_boolean,
 )
+from app.schemas.connectors import INDEX_NAME
 
 
 def _status(value: str, _body: Body, _path: Path) -> ConnectorStatus:
@@ -40,17 +42,24 @@ def _nested_in_order(parser: ObjectParser) -> Converter:
     return lambda _value, body, path: _ordered(parser, parser.parse(body, path))
 
 
-UPDATE_STATUS = ObjectParser("connector_update_status_request", [Field("status", STRING, _status)])
+UPDATE_STATUS = ObjectParser(
+    "connector_update_status_request",
+    [Field("status", STRING, _status, enum=tuple(ConnectorStatus))],
+    schema=any_given("status"),
+)
 
 UPDATE_ERROR = ObjectParser("connector_update_error_request", [Field("error", STRING | NULL, required=True)])
 
 UPDATE_NAME = ObjectParser(
-    "connector_update_name_request", [Field("name", STRING | NULL), Field("description", STRING | NULL)]
+    "connector_update_name_request",
+    [Field("name", STRING | NULL), Field("description", STRING | NULL)],
+    schema=any_given("name", "description"),
 )
 
 UPDATE_API_KEY_ID = ObjectParser(
     "connector_update_api_key_id_request",
     [Field("api_key_id", STRING | NULL), Field("api_key_secret_id", STRING | NULL)],
+    schema=any_given("api_key_id", "api_key_secret_id"),
 )
 
 PIPELINE = ObjectParser(
@@ -65,15 +74,16 @@ PIPELINE = ObjectParser(
 )
 
 UPDATE_PIPELINE = ObjectParser(
-    "connector_update_pipeline_request", [Field("pipeline", OBJECT, _nested_in_order(PIPELINE), required=True)]
+    "connector_update_pipeline_request",
+    [Field("pipeline", OBJECT, _nested_in_order(PIPELINE), required=True, parser=PIPELINE)],
 )
 
 UPDATE_INDEX_NAME = ObjectParser(
-    "connector_update_index_name_request", [Field("index_name", STRING | NULL, required=True)]
+    "connector_update_index_name_request", [Field("index_name", STRING | NULL, required=True, schema=INDEX_NAME)]
 )
 
 UPDATE_SERVICE_TYPE = ObjectParser(
-    "connector_update_service_type_request", [Field("service_type", STRING, required=True)]
+    "connector_update_service_type_request", [Field("service_type", STRING, required=True, schema={"minLength": 1})]
 )
 
 UPDATE_NATIVE = ObjectParser(
@@ -82,7 +92,10 @@ UPDATE_NATIVE = ObjectParser(
 
 SCHEDULE_CONFIG = ObjectParser(
     "schedule_config",
-    [Field("enabled", BOOLEAN, to_boolean, required=True), Field("interval", STRING, required=True)],
+    [
+        Field("enabled", BOOLEAN, to_boolean, required=True),
+        Field("interval", STRING, required=True, description="A Quartz cron expression, e.g. `0 0 0 * * ?`."),
+    ],
     strict=False,
 )
 
@@ -114,13 +127,14 @@ def _failed_to_build(value: dict[str, Any], body: Body, path: Path, error: Inval
 
 SCHEDULING = ObjectParser(
     "connector_scheduling",
-    [Field(kind, OBJECT, _schedule) for kind in ("access_control", "full", "incremental")],
+    [Field(kind, OBJECT, _schedule, parser=SCHEDULE_CONFIG) for kind in ("access_control", "full", "incremental")],
     strict=False,
+    schema=any_given("access_control", "full", "incremental"),
 )
 
 UPDATE_SCHEDULING = ObjectParser(
     "connector_update_scheduling_request",
-    [Field("scheduling", OBJECT, _nested_in_order(SCHEDULING), required=True)],
+    [Field("scheduling", OBJECT, _nested_in_order(SCHEDULING), required=True, parser=SCHEDULING)],
 )
 
 FEATURE_ENABLED = ObjectParser(
@@ -140,11 +154,13 @@ FEATURES = ObjectParser(
             Field(name, OBJECT, nested(FEATURE_ENABLED))
             for name in ("document_level_security", "incremental_sync", "native_connector_api_keys")
         ),
-        Field("sync_rules", OBJECT, _nested_in_order(SYNC_RULES_FEATURES)),
+        Field("sync_rules", OBJECT, _nested_in_order(SYNC_RULES_FEATURES), parser=SYNC_RULES_FEATURES),
     ],
     strict=False,
 )
 
 UPDATE_FEATURES = ObjectParser(
-    "connector_update_features_request", [Field("features", OBJECT, _nested_in_order(FEATURES))]
+    "connector_update_features_request",
+    [Field("features", OBJECT, _nested_in_order(FEATURES), parser=FEATURES)],
+    schema=any_given("features"),
 )

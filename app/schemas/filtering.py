@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from app.dates import now
-from app.domain.filtering import new_filtering_config, parse_policy, parse_rule_condition, parse_validation_state
+from app.domain.filtering import (
+    FilteringPolicy,
+    FilteringRuleCondition,
+    FilteringValidationState,
+    new_filtering_config,
+    parse_policy,
+    parse_rule_condition,
+    parse_validation_state,
+)
 from app.errors import IllegalState
 from app.jsonpos import Path
 from app.parsing import (
@@ -25,6 +33,7 @@ from app.parsing import (
     Converter,
     Field,
     ObjectParser,
+    any_given,
     cannot_get_text,
     nested_list,
     to_date,
@@ -33,6 +42,8 @@ from app.parsing import (
 
 OBJECTS = OBJECT | ARRAY
 """`declareObjectArray`: an array of objects, or one object standing for an array of one."""
+TEXTS = {"items": {"type": ["string", "number", "boolean"]}}
+"""Documentation of a `text_list` field's array: its items are read as text."""
 
 
 def text_list(value: Any, body: Body, path: Path) -> list[str]:
@@ -111,8 +122,8 @@ FILTERING_RULE = ObjectParser(
         Field("field", STRING, required=True),
         Field("id", STRING, required=True),
         Field("order", NUMBER, to_int, required=True),
-        Field("policy", STRING, _checked(parse_policy), required=True),
-        Field("rule", STRING, _checked(parse_rule_condition), required=True),
+        Field("policy", STRING, _checked(parse_policy), required=True, enum=tuple(FilteringPolicy)),
+        Field("rule", STRING, _checked(parse_rule_condition), required=True, enum=tuple(FilteringRuleCondition)),
         Field("updated_at", STRING, to_date),
         Field("value", STRING, required=True),
     ],
@@ -131,15 +142,27 @@ ADVANCED_SNIPPET = ObjectParser(
 
 VALIDATION_ERROR = ObjectParser(
     "connector_filtering_validation",
-    [Field(name, STRING | ARRAY, text_list, required=True) for name in ("ids", "messages")],
+    [Field(name, STRING | ARRAY, text_list, required=True, schema=TEXTS) for name in ("ids", "messages")],
     strict=False,
 )
 
 VALIDATION = ObjectParser(
     "filtering_validation_info",
     [
-        Field("errors", OBJECTS, documents(VALIDATION_ERROR, pick("ids", "messages")), required=True),
-        Field("state", STRING, _checked(parse_validation_state), required=True),
+        Field(
+            "errors",
+            OBJECTS,
+            documents(VALIDATION_ERROR, pick("ids", "messages")),
+            required=True,
+            parser=VALIDATION_ERROR,
+        ),
+        Field(
+            "state",
+            STRING,
+            _checked(parse_validation_state),
+            required=True,
+            enum=tuple(FilteringValidationState),
+        ),
     ],
     strict=False,
 )
@@ -147,9 +170,15 @@ VALIDATION = ObjectParser(
 FILTERING_RULES = ObjectParser(
     "connector_filtering_rules",
     [
-        Field("advanced_snippet", OBJECT, document(ADVANCED_SNIPPET, _advanced_snippet), required=True),
-        Field("rules", OBJECTS, documents(FILTERING_RULE, _rule), required=True),
-        Field("validation", OBJECT, document(VALIDATION, _validation), required=True),
+        Field(
+            "advanced_snippet",
+            OBJECT,
+            document(ADVANCED_SNIPPET, _advanced_snippet),
+            required=True,
+            parser=ADVANCED_SNIPPET,
+        ),
+        Field("rules", OBJECTS, documents(FILTERING_RULE, _rule), required=True, parser=FILTERING_RULE),
+        Field("validation", OBJECT, document(VALIDATION, _validation), required=True, parser=VALIDATION),
     ],
     strict=False,
 )
@@ -157,8 +186,8 @@ FILTERING_RULES = ObjectParser(
 CONNECTOR_FILTERING = ObjectParser(
     "connector_filtering",
     [
-        Field("active", OBJECT, document(FILTERING_RULES, _rules), required=True),
-        Field("draft", OBJECT, document(FILTERING_RULES, _rules), required=True),
+        Field("active", OBJECT, document(FILTERING_RULES, _rules), required=True, parser=FILTERING_RULES),
+        Field("draft", OBJECT, document(FILTERING_RULES, _rules), required=True, parser=FILTERING_RULES),
     ],
     strict=False,
 )
@@ -166,13 +195,14 @@ CONNECTOR_FILTERING = ObjectParser(
 UPDATE_FILTERING = ObjectParser(
     "connector_update_filtering_request",
     [
-        Field("filtering", OBJECTS, documents(CONNECTOR_FILTERING, _config)),
-        Field("advanced_snippet", OBJECT, document(ADVANCED_SNIPPET, _advanced_snippet)),
-        Field("rules", OBJECTS, documents(FILTERING_RULE, _rule)),
+        Field("filtering", OBJECTS, documents(CONNECTOR_FILTERING, _config), parser=CONNECTOR_FILTERING),
+        Field("advanced_snippet", OBJECT, document(ADVANCED_SNIPPET, _advanced_snippet), parser=ADVANCED_SNIPPET),
+        Field("rules", OBJECTS, documents(FILTERING_RULE, _rule), parser=FILTERING_RULE),
     ],
+    schema={"oneOf": [any_given("filtering"), any_given("advanced_snippet", "rules")]},
 )
 
 UPDATE_FILTERING_VALIDATION = ObjectParser(
     "connector_update_filtering_validation",
-    [Field("validation", OBJECT, document(VALIDATION, _validation), required=True)],
+    [Field("validation", OBJECT, document(VALIDATION, _validation), required=True, parser=VALIDATION)],
 )

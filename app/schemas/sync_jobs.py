@@ -17,6 +17,8 @@ from app.parsing import NUMBER, OBJECT, STRING, Body, Field, ObjectParser, to_lo
 from app.parsing import parse_error as parse_error_at
 
 EMPTY_JOB_ID = "[connector_sync_job_id] of the connector sync job cannot be null or empty."
+NON_NEGATIVE = {"minimum": 0, "pattern": r"^[0-9]{1,18}$"}
+"""Documentation: the counters' validation refuses negative values."""
 COUNTERS = ("deleted_document_count", "indexed_document_count", "indexed_document_volume", "total_document_count")
 
 
@@ -28,7 +30,11 @@ def _instant(value: Any, _body: Body, _path: Path) -> str:
 
 POST_SYNC_JOB = ObjectParser(
     "connector_sync_job_post_request",
-    [Field("id", STRING, required=True), Field("job_type", STRING), Field("trigger_method", STRING)],
+    [
+        Field("id", STRING, required=True, schema={"minLength": 1}),
+        Field("job_type", STRING, enum=tuple(SyncJobType)),
+        Field("trigger_method", STRING, enum=tuple(SyncJobTriggerMethod)),
+    ],
 )
 
 CLAIM_SYNC_JOB = ObjectParser(
@@ -36,16 +42,18 @@ CLAIM_SYNC_JOB = ObjectParser(
     [Field("worker_hostname", STRING, required=True), Field("sync_cursor", OBJECT)],
 )
 
-SYNC_JOB_ERROR = ObjectParser("connector_sync_job_error_request", [Field("error", STRING, required=True)])
+SYNC_JOB_ERROR = ObjectParser(
+    "connector_sync_job_error_request", [Field("error", STRING, required=True, schema={"minLength": 1})]
+)
 
 SYNC_JOB_STATS = ObjectParser(
     "connector_sync_job_update_ingestion_stats",
     [
-        Field("deleted_document_count", NUMBER, to_long, required=True),
-        Field("indexed_document_count", NUMBER, to_long, required=True),
-        Field("indexed_document_volume", NUMBER, to_long, required=True),
-        Field("total_document_count", NUMBER, to_long),
-        Field("last_seen", STRING | OBJECT, _instant),
+        Field("deleted_document_count", NUMBER, to_long, required=True, schema=NON_NEGATIVE),
+        Field("indexed_document_count", NUMBER, to_long, required=True, schema=NON_NEGATIVE),
+        Field("indexed_document_volume", NUMBER, to_long, required=True, schema=NON_NEGATIVE),
+        Field("total_document_count", NUMBER, to_long, schema=NON_NEGATIVE),
+        Field("last_seen", STRING | OBJECT, _instant, schema={"type": "string", "format": "date-time"}),
         Field("metadata", OBJECT),
     ],
 )
