@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from storage.errors import DocumentExists, DocumentNotFound, StorageError, StorageUnavailable, VersionConflict
+from storage.errors import (
+    DocumentExists,
+    DocumentNotFound,
+    InvalidValue,
+    StorageError,
+    StorageUnavailable,
+    VersionConflict,
+)
 
 
 class ElasticsearchError(Exception):
@@ -153,6 +160,8 @@ def from_storage_error(error: StorageError) -> ElasticsearchError:
         return VersionConflictEngine(str(error), extra={"index": error.index})
     if isinstance(error, DocumentNotFound):
         return ResourceNotFound(f"[{error.doc_id}]: document missing")
+    if isinstance(error, InvalidValue):
+        return IllegalArgument(str(error))
     if isinstance(error, DocumentExists):
         return VersionConflictEngine(f"[{error.doc_id}]: version conflict, document already exists")
     return InternalError("storage error")

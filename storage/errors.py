@@ -50,5 +50,9 @@ class StorageUnavailable(StorageError):
     """The database cannot be reached or refused the operation for a transient reason."""
 
 
+class InvalidValue(StorageError):
+    """The database cannot hold a value it was given (PostgreSQL text has no NUL character)."""
+
+
 class InvalidStorageURL(StorageError):
     """The storage URL names no implementation, or is malformed."""

@@ -73,11 +73,19 @@ class ListParameters:
     include_deleted: bool = False
 
 
+def id_too_long(doc_id: str) -> str | None:
+    """Elasticsearch's validation message for a document id over 512 bytes, else None."""
+    size = len(doc_id.encode())
+    if size <= MAX_ID_BYTES:
+        return None
+    return f"id [{doc_id}] is too long, must be no longer than {MAX_ID_BYTES} bytes but was: {size}"
+
+
 def validate_create(connector_id: str | None, fields: dict[str, Any]) -> None:
     messages = []
-    if connector_id is not None and len(connector_id.encode()) > MAX_ID_BYTES:
-        size = len(connector_id.encode())
-        messages.append(f"id [{connector_id}] is too long, must be no longer than {MAX_ID_BYTES} bytes but was: {size}")
+    too_long = None if connector_id is None else id_too_long(connector_id)
+    if too_long is not None:
+        messages.append(too_long)
     index_name = fields.get("index_name")
     if index_name is not None:
         problem = index_name_problem(index_name)

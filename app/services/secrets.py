@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.errors import ActionRequestValidation, InternalError, ResourceNotFound
-from app.services.connectors import generate_id
+from app.services.connectors import generate_id, id_too_long
 from app.services.secret_keys import SecretsKey
 from storage import Storage
 from storage.indices import SECRETS
@@ -77,7 +77,7 @@ async def create_secret(storage: Storage, key: SecretsKey, value: str | None) ->
 
 async def put_secret(storage: Storage, key: SecretsKey, secret_id: str, value: str) -> bool:
     """Store `value` under `secret_id`, replacing any; True if the secret is new."""
-    _require(None if secret_id else EMPTY_ID, None if value else EMPTY_VALUE)
+    _require(None if secret_id else EMPTY_ID, id_too_long(secret_id), None if value else EMPTY_VALUE)
     stored = await storage.index_document(SECRETS, secret_id, seal(key, secret_id, value))
     return stored.seq_no == 0
 

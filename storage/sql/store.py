@@ -6,7 +6,8 @@ ever shared between tasks. The schema belongs to Alembic (`storage.migrations`).
 
 Every operation is a single statement (a search is a COUNT and a SELECT), so the engine runs
 in AUTOCOMMIT (`storage.sql.engine`), and atomicity comes from the statements themselves
-(`storage.sql.statements`). Losing the database surfaces as `StorageUnavailable`.
+(`storage.sql.statements`); a partial update is the generic compare-and-set loop over them
+(`storage.documents.compare_and_set_update`). Losing the database surfaces as `StorageUnavailable`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,24 @@ from sqlalchemy import exc, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.documents import PRIMARY_TERM, Search, SearchPage, StoredDocument, Term
-from storage.errors import DocumentExists, InvalidStorageURL, StorageError, StorageUnavailable, VersionConflict
+from storage.documents import (
+    PRIMARY_TERM,
+    Search,
+    SearchPage,
+    StoredDocument,
+    Term,
+    Transform,
+    UpdateResult,
+    compare_and_set_update,
+)
+from storage.errors import (
+    DocumentExists,
+    InvalidStorageURL,
+    InvalidValue,
+    StorageError,
+    StorageUnavailable,
+    VersionConflict,
+)
 from storage.indices import ALL_INDICES, IndexSchema
 from storage.sql.engine import create_engine, dialect_name
 from storage.sql.search import order_by, where_clauses
@@ -31,6 +48,8 @@ from storage.sql.tables import TABLES
 from storage.sql.urls import is_sqlite, sqlalchemy_url, sqlite_path
 
 _UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
+_UNAVAILABLE_STATES = ("08", "53", "57P")
+"""SQLSTATE classes: connection exception, insufficient resources, server shut down or starting."""
 
 
 class SQLAlchemyStorage:
@@ -96,6 +115,9 @@ class SQLAlchemyStorage:
             if result.rowcount == 1:
                 return _stored(doc_id, row, if_seq_no + 1)
         raise await self._conflict(index, doc_id, if_seq_no, if_primary_term)
+
+    async def update_document(self, index: IndexSchema, doc_id: str, transform: Transform) -> UpdateResult:
+        return await compare_and_set_update(self, index, doc_id, transform)
 
     async def delete_document(self, index: IndexSchema, doc_id: str) -> bool:
         async with self._connect() as connection:
@@ -172,10 +194,21 @@ class SQLAlchemyStorage:
             async with engine.connect() as connection:
                 yield connection
         except Exception as error:
+            reason = getattr(error, "orig", None) or error
             if isinstance(error, _UNAVAILABLE) or getattr(error, "connection_invalidated", False):
-                reason = getattr(error, "orig", None) or error
                 raise StorageUnavailable(f"storage [{self.url}] is unavailable: {reason}") from error
+            if _sqlstate(error).startswith(_UNAVAILABLE_STATES):
+                raise StorageUnavailable(f"storage [{self.url}] is unavailable: {reason}") from error
+            if isinstance(error, exc.DataError) or _sqlstate(error).startswith("22"):
+                raise InvalidValue(f"the storage cannot hold a value of this request: {reason}") from error
             raise
+
+
+def _sqlstate(error: Exception) -> str:
+    """The SQLSTATE of an asyncpg error, which SQLAlchemy wraps as a plain `DBAPIError` (a connection
+    lost while it was being opened; a NUL character or an id over the column's length, class 22)."""
+    driver_error = getattr(getattr(error, "orig", None), "driver_exception", None)
+    return str(getattr(driver_error, "sqlstate", "") or "")
 
 
 def _row(index: IndexSchema, source: dict[str, Any]) -> dict[str, Any]:
