@@ -12,10 +12,13 @@ import logging
 from quart import Quart, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from app import errors
+from app import errors, observability
 from app.compat import PRODUCT_HEADER, check_accept, error_response
 from app.paths import IdConverter, keep_encoded_slashes
-from app.routes import configuration, connector_updates, connectors, filtering, meta, secrets, sync_jobs
+from app.routes import configuration, connector_updates, connectors, docs, filtering, health, meta, secrets, sync_jobs
+from app.routes import security as security_routes
+from app.routes.testing import install_test_support
+from app.security import install_security
 from app.state import SETTINGS_KEY, STORAGE_KEY
 from config.settings import Settings
 from storage import Storage, open_storage
@@ -31,12 +34,15 @@ BLUEPRINTS = (
     filtering.blueprint,
     configuration.blueprint,
     secrets.blueprint,
+    health.blueprint,
+    security_routes.blueprint,
+    docs.blueprint,
 )
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> Quart:
     settings = settings or Settings()
-    app = Quart("connector_api")
+    app = Quart("connector_api", static_folder=None)  # no static files: `/static/...` is a 404 like any unknown path
     app.url_map.converters["eid"] = IdConverter
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
@@ -46,9 +52,12 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.extensions[STORAGE_KEY] = storage if storage is not None else open_storage(settings.storage)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.asgi_app = keep_encoded_slashes(app.asgi_app)  # type: ignore[method-assign]
+    app.asgi_app = keep_encoded_slashes(app.asgi_app)  # type: ignore[method-assign,assignment]
     _register_lifecycle(app, owns_storage)
+    install_test_support(app, settings)
+    install_security(app, settings)
     _register_error_handlers(app)
+    observability.install(app, settings)
     return app
 
 
@@ -107,6 +116,7 @@ def _register_error_handlers(app: Quart) -> None:
     async def render_storage_error(error: StorageError) -> Response:
         converted = errors.from_storage_error(error)
         if converted.status >= 500:
+            observability.count_storage_error(error)
             logger.error("storage error on %s %s: %s", request.method, request.path, error)
         return error_response(converted)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
@@ -24,7 +24,10 @@ from app.parsing import Body, did_you_mean
 PRODUCT_HEADER = ("X-Elastic-Product", "Elasticsearch")
 COMMON_PARAMETERS = frozenset({"pretty", "human", "error_trace", "filter_path", "source", "source_content_type"})
 SUPPORTED_VERSIONS = (9, 8)
+JAVA_INT_MIN, JAVA_INT_MAX = -(2**31), 2**31 - 1
 CURRENT_VERSION = 9
+DECLARED_PARAMETERS = "declared_query_parameters"
+"""The attribute `query_parameters` records its names in; `functools.wraps` carries it outwards."""
 
 _VENDOR = re.compile(
     r"application/vnd\.elasticsearch\+json\s*(?:;\s*compatible-with\s*=\s*(?P<version>\d+))?", re.IGNORECASE
@@ -41,14 +44,22 @@ def query_parameters(*names: str) -> Callable[[Callable[P, Awaitable[R]]], Calla
     def decorate(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         @wraps(handler)
         async def checked(*args: P.args, **kwargs: P.kwargs) -> R:
-            unknown = [name for name in request.args if name not in allowed]
-            if unknown:
-                raise unrecognized_parameters(request.path, unknown, allowed)
+            if request.query_string:  # most requests have none: skip parsing it
+                unknown = [name for name in request.args if name not in allowed]
+                if unknown:
+                    raise unrecognized_parameters(request.path, unknown, allowed)
             return await handler(*args, **kwargs)
 
+        setattr(checked, DECLARED_PARAMETERS, tuple(names))
         return checked
 
     return decorate
+
+
+def declared_query_parameters(view: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The parameters `view` declared with `query_parameters` (the common ones aside), if it did."""
+    declared: tuple[str, ...] | None = getattr(view, DECLARED_PARAMETERS, None)
+    return declared
 
 
 def unrecognized_parameters(path: str, unknown: Iterable[str], allowed: Iterable[str]) -> IllegalArgument:
@@ -77,9 +88,13 @@ def integer(name: str, default: int) -> int:
     if value is None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{value}]") from None
+        number = None
+    # Java's `Integer.parseInt` refuses what does not fit 32 bits; databases would fail on it later.
+    if number is None or not JAVA_INT_MIN <= number <= JAVA_INT_MAX:
+        raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{value}]")
+    return number
 
 
 def csv(name: str) -> list[str]:
@@ -93,16 +108,22 @@ def compatible_version(header: str | None, name: str) -> int | None:
     """The `compatible-with` version a vendor media type asks for, checked; None for plain JSON."""
     if not header:
         return None
+    version = _requested_version(header)
+    if version is None or version in SUPPORTED_VERSIONS:
+        return version
+    raise StatusError(
+        f"{name} version must be either version {CURRENT_VERSION} or {SUPPORTED_VERSIONS[1]}, "
+        f"but found {version}. {name}={header}"
+    )
+
+
+# Clients send the same few header values over and over: each is parsed once (bounded caches).
+@lru_cache(maxsize=64)
+def _requested_version(header: str) -> int | None:
     match = _VENDOR.search(header)
     if match is None or match.group("version") is None:
         return None
-    version = int(match.group("version"))
-    if version not in SUPPORTED_VERSIONS:
-        raise StatusError(
-            f"{name} version must be either version {CURRENT_VERSION} or {SUPPORTED_VERSIONS[1]}, "
-            f"but found {version}. {name}={header}"
-        )
-    return version
+    return int(match.group("version"))
 
 
 def check_accept() -> None:
@@ -112,8 +133,9 @@ def check_accept() -> None:
 
 def check_content_type() -> None:
     """Validate a body's Content-Type as `RestCompatibleVersionHelper` does (requests with a body)."""
-    accept = request.headers.get("Accept")
-    content_type = request.headers.get("Content-Type")
+    headers = request.headers
+    accept = headers.get("Accept")
+    content_type = headers.get("Content-Type")
     accept_version = compatible_version(accept, "Accept")
     if not _is_json(content_type):
         raise NotAcceptable(f"Content-Type header [{content_type or ''}] is not supported")
@@ -126,6 +148,7 @@ def check_content_type() -> None:
         )
 
 
+@lru_cache(maxsize=64)
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return False
@@ -182,18 +205,25 @@ def json_response(
     body: Any, status: int = 200, headers: dict[str, str] | None = None, *, filtered: bool = True
 ) -> Response:
     """`body` as JSON, filtered by `filter_path` and pretty-printed on `?pretty`, as ES does."""
-    filter_path = request.args.get("filter_path")
-    if filter_path and filtered:
-        body = filter_response(body, filter_path)
-    if "pretty" in request.args and request.args["pretty"] != "false":
-        data = json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False).encode() + b"\n"
-    else:
+    data: bytes | None = None
+    if request.query_string:  # where `filter_path` and `pretty` would be
+        args = request.args
+        filter_path = args.get("filter_path")
+        if filter_path and filtered:
+            body = filter_response(body, filter_path)
+        if "pretty" in args and args["pretty"] != "false":
+            data = json.dumps(body, indent=2, separators=(",", " : "), ensure_ascii=False).encode() + b"\n"
+    if data is None:
         data = orjson.dumps(body)
     return Response(data, status=status, content_type=response_media_type(), headers=headers)
 
 
 def response_media_type() -> str:
-    accept = request.headers.get("Accept", "")
+    return _response_media_type(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=64)
+def _response_media_type(accept: str) -> str:
     match = _VENDOR.search(accept)
     if match is not None and match.group("version") in ("8", "9"):
         return f"application/vnd.elasticsearch+json;compatible-with={match.group('version')}"

@@ -22,9 +22,11 @@ _ISO = re.compile(
     (?:T(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?
     (?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # `\d` is 0-9 only: Java's date parsers read no other digits
 )
-_EPOCH_MILLIS = re.compile(r"-?\d+(?:\.\d+)?")
+_EPOCH_MILLIS = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+_RENDERED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", re.ASCII)
+"""The stored form with milliseconds, which clients mostly send back as they got it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +37,12 @@ class Instant:
     nanos: int
 
     def render(self) -> str:
+        moment = self.moment
         fraction = f"{self.nanos:09d}".rstrip("0").ljust(3, "0")
-        return self.moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
+        return (
+            f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{fraction}Z"
+        )
 
 
 def now() -> str:
@@ -91,4 +97,14 @@ def _from_epoch_millis(text: str) -> Instant:
 
 def normalise_date(text: str) -> str:
     """`text` parsed and rendered back in the stored form (UTC, `Z`, at least milliseconds)."""
+    if _RENDERED.fullmatch(text) and _is_valid_date_time(text[:19]):
+        return text  # already in the stored form: parsing would render it unchanged
     return parse_date(text).render()
+
+
+def _is_valid_date_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

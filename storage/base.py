@@ -2,8 +2,9 @@
 
 Implementations (memory, SQLite, SQLAlchemy) don't inherit from `Storage`; mypy and the
 contract suite in `tests/storage/` check that they conform. Connector and sync-job operations
-are built on these few calls in `app/services/`, and partial updates on `update_document`
-(`storage.documents`), so every implementation gets the same semantics and the same atomicity.
+are built on these few calls in `app/services/`, and partial updates on `update_document`,
+which each implementation makes atomic in its own way (the generic compare-and-set loop is
+`storage.documents.compare_and_set_update`); the contract suite checks they all agree.
 
 Documents handed in are never kept by reference, and documents handed out are the caller's.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from storage.documents import Search, SearchPage, StoredDocument, Term
+from storage.documents import Search, SearchPage, StoredDocument, Term, Transform, UpdateResult
 from storage.indices import IndexSchema
 
 
@@ -48,6 +49,16 @@ class Storage(Protocol):
 
         With `if_seq_no`/`if_primary_term`, write only if the stored document has exactly
         that version, else raise `VersionConflict` (also when there is no document).
+        """
+
+    async def update_document(self, index: IndexSchema, doc_id: str, transform: Transform) -> UpdateResult:
+        """Replace the source with `transform(source)`, atomically even across processes.
+
+        Nothing else writes the document between the read `transform` sees and the write of
+        its result. Raise `DocumentNotFound` if there is no document, and whatever `transform`
+        raises (nothing is written then). An equal result writes nothing: `noop`, with the
+        stored document; otherwise `updated`, with the new source and `seq_no`. Services call
+        it through `storage.documents.update_document`.
         """
 
     async def delete_document(self, index: IndexSchema, doc_id: str) -> bool:

@@ -2,7 +2,9 @@
 
 Every write bumps a document's `seq_no`; a conditional write names the `seq_no` and
 `primary_term` it read, as Elasticsearch's `if_seq_no`/`if_primary_term` do. Partial updates
-are built on that: read, transform, write if nothing changed in between, else try again.
+go through `update_document`, which each storage implements atomically in its own way; the
+generic way, `compare_and_set_update`, is built on the conditional write: read, transform,
+write if nothing changed in between, else try again.
 """
 
 from __future__ import annotations
@@ -79,7 +81,11 @@ class UpdateResult:
 
 
 Transform = Callable[[dict[str, Any]], dict[str, Any]]
-"""Turns a document's current source into its next one. Pure: it may run more than once."""
+"""Turns a document's current source into its next one.
+
+Pure: it may run more than once, and on a storage's own thread (SQLite's writer), so it reads
+nothing but its argument and what it closes over, and changes nothing, not even its argument.
+"""
 
 
 def merge_partial(source: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,7 +104,15 @@ def merge_partial(source: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[s
 
 
 def same_source(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
-    """Equality as JSON sees it: `true` is not `1`, and key order does not matter."""
+    """Equality as JSON sees it: `true` is not `1`, and key order does not matter.
+
+    Values are JSON's own types (what `orjson.loads` gives): documents that Python finds
+    different are then different as JSON too, which settles the usual case without
+    serialising. Python's equality is looser only where numbers meet (`True == 1 == 1.0`),
+    so documents it finds equal are compared as JSON text.
+    """
+    if left != right:
+        return False
     return bool(orjson.dumps(left, option=orjson.OPT_SORT_KEYS) == orjson.dumps(right, option=orjson.OPT_SORT_KEYS))
 
 
@@ -106,11 +120,19 @@ MAX_UPDATE_ATTEMPTS = 50
 
 
 async def update_document(storage: Storage, index: IndexSchema, doc_id: str, transform: Transform) -> UpdateResult:
-    """Apply `transform` atomically: a compare-and-set on `seq_no`, retried when another writer won.
+    """Apply `transform` to the document atomically: the entry point of every partial update.
 
-    Raises `DocumentNotFound` when there is no such document, and whatever `transform` raises.
-    A transform that returns an equal document writes nothing and reports `noop`.
+    Raises `DocumentNotFound` when there is no such document, and whatever `transform` raises
+    (then nothing is written). A transform that returns an equal document writes nothing and
+    reports `noop`. How the update is made atomic is the storage's own (`Storage.update_document`).
     """
+    return await storage.update_document(index, doc_id, transform)
+
+
+async def compare_and_set_update(
+    storage: Storage, index: IndexSchema, doc_id: str, transform: Transform
+) -> UpdateResult:
+    """`update_document` for any storage: a compare-and-set on `seq_no`, retried when another writer won."""
     for attempt in range(MAX_UPDATE_ATTEMPTS):
         current = await storage.get_document(index, doc_id)
         if current is None:

@@ -2,9 +2,13 @@
 
 `upgrade_to_head(url)` first compares the database's `alembic_version` with `migrations.HEAD`,
 the cheap check every start-up pays: for SQLite through the stdlib `sqlite3` driver, without
-importing SQLAlchemy or Alembic. Only when something is missing does it import Alembic, take
-a database-wide lock, read the version again (another worker may have migrated meanwhile) and
-run `alembic upgrade head` on the locked connection:
+importing SQLAlchemy or Alembic. An empty SQLite database (the first start of `serve`) gets the
+schema from `migrations/sqlite.sql`, the migrations as Alembic renders them for SQLite
+(offline mode, `alembic upgrade head --sql`), run by `sqlite3` inside `BEGIN IMMEDIATE`; a test
+keeps that file equal to what Alembic renders (`python -m storage.migrations` rewrites it).
+Otherwise, when something is missing, it imports Alembic, takes a database-wide lock, reads the
+version again (another worker may have migrated meanwhile) and runs `alembic upgrade head` on
+the locked connection:
 
 - PostgreSQL: `pg_advisory_lock`, MariaDB/MySQL: `GET_LOCK` (both held by the session, and
   released with it if the process dies), then the migration in its own transaction;
@@ -17,6 +21,7 @@ loop they do their work on a helper thread.
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +43,8 @@ VERSION_TABLE = "alembic_version"
 LOCK_NAME = "connector_api_migrations"
 PG_LOCK_KEY = 0x636F6E6E6563746F
 LOCK_TIMEOUT_SECONDS = 120
+SQLITE_SCHEMA = Path(migrations.__file__).parent / "sqlite.sql"
+_SQLITE_SCHEMA_HEADER = "-- The migrations up to revision {}, rendered for SQLite by `python -m storage.migrations`"
 
 
 def upgrade_to_head(url: str) -> None:
@@ -45,7 +52,10 @@ def upgrade_to_head(url: str) -> None:
     if is_up_to_date(url):
         return
     if is_sqlite(url):
-        _create_parent_directory(sqlite_path(url))
+        path = sqlite_path(url)
+        _create_parent_directory(path)
+        if path != ":memory:" and _create_sqlite_schema(path):
+            return
     _run(_upgrade(url))
 
 
@@ -104,6 +114,65 @@ def _sqlite_revision(path: str) -> str | None:
     finally:
         connection.close()
     return None if row is None else str(row[0])
+
+
+def _create_sqlite_schema(path: str) -> bool:
+    """Give an empty SQLite database the head schema with `sqlite3` alone; False if it is not empty.
+
+    True also when another process created the schema first. False leaves the database as it
+    was, for Alembic: it has tables already, or the rendered SQL is older than `migrations.HEAD`.
+    """
+    statements = _sqlite_schema_statements()
+    if statements is None:
+        return False
+    connection = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")  # one creator at a time; the others then see its tables
+        try:
+            empty = connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
+            if empty:
+                for statement in statements:
+                    connection.execute(statement).fetchall()
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return empty or _sqlite_revision(path) == migrations.HEAD
+
+
+def _sqlite_schema_statements() -> list[str] | None:
+    """The statements of `SQLITE_SCHEMA`, or None if it is missing or does not reach `migrations.HEAD`."""
+    try:
+        text = SQLITE_SCHEMA.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    if not text.startswith(_SQLITE_SCHEMA_HEADER.format(migrations.HEAD) + "\n"):
+        return None
+    statements, pending = [], ""
+    for line in text.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if re.sub(r"(?m)^\s*--.*$", "", pending).strip():
+        raise ValueError(f"{SQLITE_SCHEMA} ends with an incomplete statement")
+    return statements
+
+
+def render_sqlite_schema() -> str:
+    """What `SQLITE_SCHEMA` must hold: Alembic's offline rendering of every migration for SQLite."""
+    from io import StringIO
+
+    from alembic import command
+
+    config = alembic_config("sqlite:///unused.db")
+    rendered = StringIO()
+    config.output_buffer = rendered
+    command.upgrade(config, "head", sql=True)
+    lines = [line.rstrip() for line in rendered.getvalue().strip().splitlines()]
+    return "\n".join([_SQLITE_SCHEMA_HEADER.format(migrations.HEAD), "", *lines]) + "\n"
 
 
 def _engine(url: str) -> AsyncEngine:
@@ -200,3 +269,8 @@ _LOCKS = {
     ),
 }
 _LOCKS["mariadb"] = _LOCKS["mysql"]
+
+
+if __name__ == "__main__":
+    SQLITE_SCHEMA.write_text(render_sqlite_schema(), encoding="utf-8")
+    print(f"wrote {SQLITE_SCHEMA}")

@@ -12,8 +12,11 @@ Two connections per process:
 
 Every write is a single statement whose condition is checked by SQLite itself (an upsert, or
 `UPDATE ... WHERE seq_no = ?`), so compare-and-set stays atomic when several worker processes
-share the file. "database is locked" never escapes: it is waited on, retried, and at worst
-reported as `StorageUnavailable`.
+share the file. A partial update (`update_document`) is one operation of the writer's batch:
+its read, its transform and its write run on the writer thread inside the batch's
+`BEGIN IMMEDIATE`, which no other connection of any process can write through, so it needs
+one trip to that thread and never a retry. "database is locked" never escapes: it is waited
+on, retried, and at worst reported as `StorageUnavailable`.
 
 The schema belongs to the Alembic migrations (`connector-api migrate`); opening only checks,
 with the driver, that they have run, so start-up never imports SQLAlchemy.
@@ -21,6 +24,7 @@ with the driver, that they have run, so start-up never imports SQLAlchemy.
 
 from __future__ import annotations
 
+import contextvars
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -29,8 +33,15 @@ import aiosqlite
 import orjson
 
 from storage import sqlite_sql as sql
-from storage.documents import Search, SearchPage, StoredDocument, Term
-from storage.errors import DocumentExists, InvalidStorageURL, StorageError, StorageUnavailable, VersionConflict
+from storage.documents import Search, SearchPage, StoredDocument, Term, Transform, UpdateResult, same_source
+from storage.errors import (
+    DocumentExists,
+    DocumentNotFound,
+    InvalidStorageURL,
+    StorageError,
+    StorageUnavailable,
+    VersionConflict,
+)
 from storage.indices import ALL_INDICES, IndexSchema
 from storage.sql.urls import sqlite_path
 from storage.sqlite_writer import SQLiteWriter, is_unavailable
@@ -172,7 +183,7 @@ class SQLiteStorage:
             if connection.execute(statement, (doc_id, text, *values)).rowcount == 0:
                 raise DocumentExists(index.name, doc_id)
 
-        await self._writer.submit(create)
+        await self._writer.submit(create, single_write=True)
         return StoredDocument(doc_id, orjson.loads(text), 0)
 
     async def index_document(
@@ -208,8 +219,29 @@ class SQLiteStorage:
             )
 
         conditional = if_seq_no is not None or if_primary_term is not None
-        seq_no = await self._writer.submit(update_if if conditional else upsert)
+        seq_no = await self._writer.submit(update_if if conditional else upsert, single_write=True)
         return StoredDocument(doc_id, orjson.loads(text), seq_no)
+
+    async def update_document(self, index: IndexSchema, doc_id: str, transform: Transform) -> UpdateResult:
+        statements = sql.statements(index)
+        # The transform runs on the writer thread, in the caller's context (its log fields).
+        context = contextvars.copy_context()
+
+        def update(connection: sqlite3.Connection) -> UpdateResult:
+            row = connection.execute(statements.get_with_columns, (doc_id,)).fetchone()
+            if row is None:
+                raise DocumentNotFound(index.name, doc_id)
+            seq_no, primary_term, stored, *stored_columns = row
+            current = orjson.loads(stored)
+            new_source = context.run(transform, current)
+            if same_source(current, new_source):
+                return UpdateResult("noop", StoredDocument(doc_id, current, seq_no, primary_term))
+            text, columns = _row(index, new_source)
+            names, values = _changed_columns(index, stored_columns, columns)
+            connection.execute(sql.update(index, names), (text, *values, doc_id))
+            return UpdateResult("updated", StoredDocument(doc_id, new_source, seq_no + 1, primary_term))
+
+        return await self._writer.submit(update, single_write=True)
 
     async def delete_document(self, index: IndexSchema, doc_id: str) -> bool:
         statement = sql.statements(index).delete
@@ -217,7 +249,7 @@ class SQLiteStorage:
         def delete(connection: sqlite3.Connection) -> bool:
             return connection.execute(statement, (doc_id,)).rowcount > 0
 
-        return await self._writer.submit(delete)
+        return await self._writer.submit(delete, single_write=True)
 
     async def delete_by_query(self, index: IndexSchema, terms: tuple[Term, ...]) -> int:
         statement, parameters = sql.delete_matching(index, terms)
@@ -225,10 +257,16 @@ class SQLiteStorage:
         def delete(connection: sqlite3.Connection) -> int:
             return connection.execute(statement, parameters).rowcount
 
-        return await self._writer.submit(delete)
+        return await self._writer.submit(delete, single_write=True)
 
 
 def _row(index: IndexSchema, source: dict[str, Any]) -> tuple[str, list[Any]]:
     """The stored JSON text and the keyword column values, in `index.fields` order."""
     columns = index.columns(source)
     return orjson.dumps(source).decode(), [columns[field.name] for field in index.fields]
+
+
+def _changed_columns(index: IndexSchema, stored: list[Any], new: list[Any]) -> tuple[tuple[str, ...], list[Any]]:
+    """The keyword columns whose stored value `new` changes, and their new values."""
+    changed = [(field.name, value) for field, old, value in zip(index.fields, stored, new, strict=True) if old != value]
+    return tuple(name for name, _ in changed), [value for _, value in changed]

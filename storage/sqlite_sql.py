@@ -26,6 +26,8 @@ class Statements:
     """The per-document statements of one index; keyword column values follow `source`."""
 
     get: str
+    get_with_columns: str
+    """`get`, then the keyword columns as stored, in `index.fields` order."""
     version: str
     create: str
     upsert: str
@@ -45,6 +47,7 @@ def statements(index: IndexSchema) -> Statements:
     assigned = ", ".join(f"{name} = ?" for name in ["source", *fields])
     return Statements(
         get=f"SELECT seq_no, primary_term, source FROM {table} WHERE id = ?",
+        get_with_columns=f"SELECT {', '.join(['seq_no', 'primary_term', 'source', *fields])} FROM {table} WHERE id = ?",
         version=f"SELECT seq_no, primary_term FROM {table} WHERE id = ?",
         create=f"{insert} NOTHING",
         upsert=f"{insert} UPDATE SET seq_no = seq_no + 1, {updated} RETURNING seq_no",
@@ -53,6 +56,14 @@ def statements(index: IndexSchema) -> Statements:
         delete=f"DELETE FROM {table} WHERE id = ?",
         table=table,
     )
+
+
+@cache
+def update(index: IndexSchema, changed: tuple[str, ...]) -> str:
+    """Overwrite the source and only the `changed` keyword columns: SQLite then maintains only
+    their indexes (a last-sync update changes none)."""
+    assigned = ", ".join(f"{name} = ?" for name in ["source", *(quote(field) for field in changed)])
+    return f"UPDATE {quote(index.table)} SET seq_no = seq_no + 1, {assigned} WHERE id = ?"
 
 
 def column(index: IndexSchema, name: str, kinds: tuple[str, ...] | None = None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,14 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import migrations
-from storage.migrations import alembic_config, current_revision, is_up_to_date, upgrade_to_head
+from storage.migrations import (
+    SQLITE_SCHEMA,
+    alembic_config,
+    current_revision,
+    is_up_to_date,
+    render_sqlite_schema,
+    upgrade_to_head,
+)
 from storage.sql.tables import metadata
 from storage.sql.urls import sqlalchemy_url
 from tests.databases import throwaway_database
@@ -183,3 +191,74 @@ def test_sqlite_version_check_imports_neither_alembic_nor_sqlalchemy(tmp_path: P
         """
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2], timeout=60)
+
+
+def _sqlite_schema(path: Path) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Every table and index with its SQL (whitespace aside: Alembic indents offline SQL its own way)."""
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+        versions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    finally:
+        connection.close()
+    return [(kind, name, table, " ".join((sql or "").split())) for kind, name, table, sql in rows], versions
+
+
+def test_shipped_sqlite_schema_is_what_alembic_renders_now() -> None:
+    assert SQLITE_SCHEMA.read_text(encoding="utf-8") == render_sqlite_schema(), (
+        f"{SQLITE_SCHEMA.name} is stale: run `.venv/bin/python -m storage.migrations` to render it again"
+    )
+
+
+@pytest.mark.sqlite
+@pytest.mark.sqlalchemy_sqlite
+def test_a_fresh_sqlite_database_gets_exactly_the_schema_alembic_gives(tmp_path: Path) -> None:
+    shipped, by_alembic = tmp_path / "shipped.db", tmp_path / "alembic.db"
+    upgrade_to_head(f"sqlite:///{shipped}")
+    command.upgrade(alembic_config(f"sqlite:///{by_alembic}"), "head")
+    assert _sqlite_schema(shipped) == _sqlite_schema(by_alembic)
+    assert _sqlite_schema(shipped)[1] == [migrations.HEAD]
+
+
+@pytest.mark.sqlite
+@pytest.mark.sqlalchemy_sqlite
+def test_a_fresh_sqlite_database_is_created_without_alembic_or_sqlalchemy(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'connector-api.db'}"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from storage.migrations import upgrade_to_head, current_revision
+        upgrade_to_head({url!r})
+        assert current_revision({url!r}) == {migrations.HEAD!r}
+        loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("alembic", "sqlalchemy"))
+        assert not loaded, loaded
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2], timeout=60)
+    assert _inspect(url, _drift) == []
+
+
+@pytest.mark.sqlite
+@pytest.mark.sqlalchemy_sqlite
+def test_an_older_sqlite_schema_is_upgraded_by_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'connector-api.db'}"
+    command.upgrade(alembic_config(url), "0001")
+    upgrade_to_head(url)
+    assert current_revision(url) == migrations.HEAD
+    assert _inspect(url, _drift) == []
+
+
+@pytest.mark.sqlite
+@pytest.mark.sqlalchemy_sqlite
+@pytest.mark.parametrize("shipped", ["stale", "missing"])
+def test_without_current_rendered_sql_alembic_creates_the_sqlite_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped: str
+) -> None:
+    replacement = tmp_path / "sqlite.sql"
+    if shipped == "stale":
+        replacement.write_text(SQLITE_SCHEMA.read_text(encoding="utf-8").replace(migrations.HEAD, "0000", 1))
+    monkeypatch.setattr("storage.migrations.SQLITE_SCHEMA", replacement)
+    url = f"sqlite:///{tmp_path / 'connector-api.db'}"
+    upgrade_to_head(url)
+    assert current_revision(url) == migrations.HEAD
+    assert _inspect(url, _drift) == []

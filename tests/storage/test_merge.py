@@ -24,3 +24,15 @@ def test_same_source_distinguishes_json_types_but_not_key_order() -> None:
     assert same_source({"a": 1, "b": 2}, {"b": 2, "a": 1})
     assert not same_source({"a": True}, {"a": 1})
     assert not same_source({"a": 1}, {"a": 1.0})
+
+
+def test_same_source_compares_as_json_where_python_equality_is_looser() -> None:
+    assert not same_source({"a": {"b": [True]}}, {"a": {"b": [1]}})
+    assert not same_source({"a": 0.0}, {"a": -0.0})
+    assert same_source({"a": {"x": 1, "y": [1.5, None]}}, {"a": {"y": [1.5, None], "x": 1}})
+
+
+def test_same_source_tells_different_documents_apart() -> None:
+    assert not same_source({"a": 1}, {"a": 2})
+    assert not same_source({"a": 1}, {"a": 1, "b": None})
+    assert not same_source({"a": {"b": "x"}}, {"a": {"b": "y"}})

@@ -4,10 +4,11 @@ write's failure, cancellation safety, and several processes sharing one file."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import shutil
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from storage.documents import Contains, Search, StoredDocument
 from storage.errors import DocumentExists, StorageError, StorageUnavailable, VersionConflict
 from storage.indices import ALL_INDICES, CONNECTORS
 from storage.sqlite import SQLiteStorage, database_path
+from storage.sqlite_writer import SQLiteWriter
 
 pytestmark = pytest.mark.sqlite
 
@@ -126,6 +128,52 @@ async def test_cancelled_callers_leave_no_lock_and_no_partial_write(url: str, st
         pass
     await storage.create_document(CONNECTORS, "after", {"name": "after"})
     assert await storage.get_document(CONNECTORS, "after") is not None
+
+
+def _insert(doc_id: str, source: str | None) -> Callable[[sqlite3.Connection], None]:
+    def insert(connection: sqlite3.Connection) -> None:
+        connection.execute(
+            "INSERT INTO connectors (id, seq_no, primary_term, source, deleted) VALUES (?, 0, 1, ?, 0)",
+            (doc_id, source),
+        )
+
+    return insert
+
+
+async def test_a_single_write_that_fails_changes_nothing_and_fails_alone(url: str) -> None:
+    writer = SQLiteWriter(lambda: sqlite3.connect(database_path(url), isolation_level=None, check_same_thread=False))
+    await writer.start()
+    try:
+        outcomes = await asyncio.gather(
+            writer.submit(_insert("before", "{}"), single_write=True),
+            writer.submit(_insert("broken", None), single_write=True),  # source is NOT NULL
+            writer.submit(_insert("after", "{}"), single_write=True),
+            return_exceptions=True,
+        )
+    finally:
+        await writer.stop()
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    connection = sqlite3.connect(database_path(url))
+    try:
+        assert [row[0] for row in connection.execute("SELECT id FROM connectors ORDER BY id")] == ["after", "before"]
+    finally:
+        connection.close()
+
+
+CALLER: contextvars.ContextVar[str] = contextvars.ContextVar("caller")
+
+
+async def test_a_transform_runs_on_the_writer_thread_in_its_callers_context(storage: SQLiteStorage) -> None:
+    await storage.create_document(CONNECTORS, "c", {"name": "c"})
+
+    async def update_as(caller: str) -> None:
+        CALLER.set(caller)
+        await storage.update_document(CONNECTORS, "c", lambda source: {**source, caller: CALLER.get()})
+
+    await asyncio.gather(update_as("a"), update_as("b"))
+    document = await storage.get_document(CONNECTORS, "c")
+    assert document is not None and document.source == {"name": "c", "a": "a", "b": "b"}
 
 
 async def test_a_write_waits_for_another_connections_lock(url: str, storage: SQLiteStorage) -> None:
