@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
+from tests.api.test_last_sync import WORKED_EXAMPLE
 from tests.served.server import Served
 
 # The client warns that the connector APIs are experimental/beta on every call.
@@ -17,18 +18,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::elasticsearch.exceptions.GeneralAvailabilityWarning"),
 ]
 
-WORKED_EXAMPLE: dict[str, Any] = {
-    "last_access_control_sync_error": "Houston, we have a problem!",
-    "last_access_control_sync_scheduled_at": "2023-11-09T15:13:08.231Z",
-    "last_access_control_sync_status": "pending",
-    "last_deleted_document_count": 42,
-    "last_incremental_sync_scheduled_at": "2023-11-09T15:13:08.231Z",
-    "last_indexed_document_count": 42,
-    "last_sync_error": "Houston, we have a problem!",
-    "last_sync_scheduled_at": "2024-11-09T15:13:08.231Z",
-    "last_sync_status": "completed",
-    "last_synced": "2024-11-09T15:13:08.231Z",
-}
 
 
 @pytest.fixture(scope="module")
