@@ -44,8 +44,9 @@ test: $(VENV)/.installed-test
 	if [ $$tests -ne 0 ]; then exit $$tests; fi; \
 	exit $$lint
 
-# The hot-path benchmark against the framework ceiling (needs wrk: apt-get install -y wrk).
+# Every storage and endpoint against the framework ceiling, with plots (needs wrk: apt-get install -y wrk;
+# matplotlib comes with the test extra). See bench/README.md.
 #   make bench BENCH_ARGS="--quick"     options of `python -m bench` (`--help` lists them)
 .PHONY: bench
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,4 +1,4 @@
-"""`python -m bench`: measure the hot path against the framework ceiling; print and save the table."""
+"""`python -m bench`: every storage and endpoint against the framework ceiling; print and save the report."""
 
 from __future__ import annotations
 
@@ -15,16 +15,29 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadFailed, require_wrk
+from bench.markdown import markdown
+from bench.plots import write_plots
 from bench.profile import require_py_spy
-from bench.report import json_document, markdown, write_results
-from bench.runner import Options, TargetRun, run_targets
-from bench.scenarios import CEILING_TARGET, CONCURRENCY, ENDPOINTS, RESULTS_DIR, STORAGES, Target
+from bench.report import Results
+from bench.results import json_document, write_results
+from bench.runner import Options, run_targets
+from bench.scaling import ListPoint, measure_list_scaling
+from bench.scenarios import (
+    CEILING_TARGET,
+    CONCURRENCY,
+    ENDPOINTS,
+    LIST_SCALING_STORAGES,
+    LIST_SIZES,
+    RESULTS_DIR,
+    STORAGES,
+    Target,
+)
 from bench.seed import SeedFailed
 from bench.servers import ServerFailed, default_serve_command
-from bench.startup import measure_startup
+from bench.startup import StartupResult, measure_startup
 
-FULL = {"duration": 10.0, "warmup": 2.0, "startup_runs": 5}
-QUICK = {"duration": 3.0, "warmup": 1.0, "startup_runs": 3}
+FULL: dict[str, Any] = {"duration": 10.0, "warmup": 2.0, "startup_runs": 5, "list_sizes": LIST_SIZES}
+QUICK: dict[str, Any] = {"duration": 3.0, "warmup": 1.0, "startup_runs": 3, "list_sizes": LIST_SIZES[:2]}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,8 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", action="store_true", help="also profile each server with py-spy in an extra, untimed run"
     )
+    parser.add_argument(
+        "--list-sizes",
+        type=_integers,
+        help=f"connector counts for list latency (default {','.join(map(str, LIST_SIZES))}; 1000,10000 with --quick)",
+    )
+    parser.add_argument("--no-list", action="store_true", help="skip list latency by number of connectors")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
-    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where to write the .md and .json")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS_DIR, help="where to make this run's folder (report, JSON, plots, logs)"
+    )
     return parser
 
 
@@ -83,24 +104,38 @@ def _bench(args: argparse.Namespace) -> int:
         wrk=require_wrk(),
         py_spy=require_py_spy() if args.profile else None,
     )
-    targets = [CEILING_TARGET, *(STORAGES[name] for name in args.storages)]
+    storages = [STORAGES[name] for name in args.storages]
     context = _context(options, args.quick)
-    stamp = context["started"].replace(":", "")
-    log_dir = args.results / f"{stamp}-logs"
+    folder = args.results / context["started"].replace(":", "")
+    log_dir = folder / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    runs = _run_all(targets, options, log_dir)
-    startup = [] if args.no_startup else measure_startup(options.serve, int(preset["startup_runs"]))
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        dirs = (Path(directory), log_dir)
+        runs = run_targets([CEILING_TARGET, *storages], ENDPOINTS, options, dirs, _say)
+        sizes = args.list_sizes or preset["list_sizes"]
+        list_points = [] if args.no_list else _list_scaling(storages, sizes, options, dirs)
+        startup = [] if args.no_startup else _startup(storages, options, int(preset["startup_runs"]), dirs[0])
     context["load average at end"] = _load_average()
-    text = markdown(context, runs, startup)
-    path = write_results(args.results, stamp, text, json_document(context, runs, startup))
+    results = Results(context, runs, list_points, startup)
+    document = json_document(results)
+    plots = write_plots(document, folder)
+    text = markdown(results, [plot.name for plot in plots])
+    path = write_results(folder, text, document)
     print("\n" + text)
-    print(f"written to {path} (and .json)")
+    print(f"written to {path}, with results.json, {len(plots)} plots and the server logs in {folder}")
     return 0
 
 
-def _run_all(targets: Sequence[Target], options: Options, log_dir: Path) -> list[TargetRun]:
-    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        return run_targets(targets, ENDPOINTS, options, (Path(directory), log_dir), _say)
+def _list_scaling(
+    storages: list[Target], sizes: tuple[int, ...], options: Options, dirs: tuple[Path, Path]
+) -> list[ListPoint]:
+    targets = [target for target in storages if target.name in LIST_SCALING_STORAGES]
+    return measure_list_scaling(targets, sizes, options, dirs, _say)
+
+
+def _startup(storages: list[Target], options: Options, runs: int, workdir: Path) -> list[StartupResult]:
+    _say("start-up: launching each storage's server to its first answer")
+    return measure_startup(options.serve, [target for target in storages if target.workers == 1], runs, workdir)
 
 
 def _say(message: str) -> None:

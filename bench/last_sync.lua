@@ -1,12 +1,10 @@
 -- PUT /_connector/<id>/_last_sync on one of N seeded connectors, chosen at random per request.
--- Arguments after `--`: the number of connectors and their id prefix (ids are <prefix>0 .. <prefix>N-1).
 -- The body is issue 2's worked example plus sync_cursor (11 fields, ~610 bytes); the indexed
 -- document count changes on every request so each one is a real write, never a `noop`.
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(here .. "report.lua")
+dofile(here .. "connectors.lua")
 
-local count, prefix = 10000, "bench-"
 local headers = { ["Content-Type"] = "application/json" }
 local body_format = '{"last_access_control_sync_error":"Houston, we have a problem!",'
   .. '"last_access_control_sync_scheduled_at":"2023-11-09T15:13:08.231Z",'
@@ -17,20 +15,7 @@ local body_format = '{"last_access_control_sync_error":"Houston, we have a probl
   .. '"sync_cursor":{"checkpoint":"2024-11-09T15:13:08.231Z",'
   .. '"page_token":"b3JnLmVsYXN0aWMuY29ubmVjdG9ycy5nZHJpdmU","processed":42}}'
 
-local thread_number = 0
-
-function setup(thread)
-  thread_number = thread_number + 1
-  thread:set("seed", os.time() * 100 + thread_number)
-end
-
-function init(args)
-  count = tonumber(args[1]) or count
-  prefix = args[2] or prefix
-  math.randomseed(seed)
-end
-
 function request()
-  local path = "/_connector/" .. prefix .. math.random(0, count - 1) .. "/_last_sync"
+  local path = "/_connector/" .. random_connector_id() .. "/_last_sync"
   return wrk.format("PUT", path, headers, string.format(body_format, math.random(100000000, 999999999)))
 end

@@ -1,16 +1,21 @@
-"""The results: ratios to the ceiling, verdicts against issue 2's targets, Markdown and JSON."""
+"""The figures behind the report: ratios to the ceiling, scale-out, list scaling, and issue 7's verdicts."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bench.procfs import TreeMemory
 from bench.runner import TargetRun
-from bench.scenarios import CEILING, TARGET_CONCURRENCY
+from bench.scaling import ListPoint
+from bench.scenarios import (
+    CEILING,
+    LAST_SYNC,
+    LIST_MAXIMUM_RATIO,
+    SCALE_OUT_MINIMUM_RATIO,
+    TARGET_CONCURRENCY,
+)
 from bench.startup import StartupResult
 
 STARTUP_TARGET_S = 1.0
@@ -35,18 +40,14 @@ class Row:
 
 def rows_of(runs: Sequence[TargetRun]) -> list[Row]:
     """One row per measurement, its ratio taken against the ceiling at the same endpoint and concurrency."""
-    ceiling = {
-        (m.endpoint, m.connections): m.load.requests_per_second
-        for run in runs
-        if run.target.name == CEILING
-        for m in run.measurements
-    }
+    ceiling = _rates(run for run in runs if run.target.name == CEILING)
     rows = []
     for run in runs:
         for m in run.measurements:
             reference = ceiling.get((m.endpoint, m.connections))
             ratio = m.load.requests_per_second / reference if reference else None
-            minimum = run.target.minimum_ratio if m.connections == TARGET_CONCURRENCY else None
+            judged = m.connections == TARGET_CONCURRENCY and m.endpoint == LAST_SYNC.name
+            minimum = run.target.minimum_ratio if judged else None
             rows.append(
                 Row(
                     run.target.name, m.endpoint, m.connections, m.load.requests_per_second,
@@ -57,6 +58,10 @@ def rows_of(runs: Sequence[TargetRun]) -> list[Row]:
     return rows
 
 
+def _rates(runs: Iterable[TargetRun]) -> dict[tuple[str, int], float]:
+    return {(m.endpoint, m.connections): m.load.requests_per_second for run in runs for m in run.measurements}
+
+
 def verdict(ratio: float | None, minimum: float | None, errors: int) -> str:
     if errors:
         return "INVALID (errors)"
@@ -65,114 +70,144 @@ def verdict(ratio: float | None, minimum: float | None, errors: int) -> str:
     return "pass" if ratio >= minimum else "MISS"
 
 
-def load_table(rows: Sequence[Row]) -> str:
-    lines = [
-        "| target | endpoint | connections | req/s | p50 ms | p99 ms | errors | server CPU µs/req "
-        "| ratio to ceiling | target | verdict |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for row in rows:
-        ratio = "–" if row.ratio is None else f"{row.ratio:.2f}"
-        minimum = "" if row.minimum_ratio is None else f"≥ {row.minimum_ratio:.2f}"
-        lines.append(
-            f"| {row.target} | {row.endpoint} | {row.connections} | {row.requests_per_second:,.0f} | "
-            f"{row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.errors} | {row.cpu_us_per_request:,.0f} | {ratio} | "
-            f"{minimum} | {row.verdict} |"
-        )
-    return "\n".join(lines)
+@dataclass(frozen=True, slots=True)
+class ScaleOutRow:
+    storage: str
+    endpoint: str
+    connections: int
+    one_worker_rps: float
+    two_workers_rps: float
+    ratio: float
+    minimum_ratio: float | None
+    verdict: str
 
 
-def startup_table(results: Sequence[StartupResult]) -> str:
-    lines = [
-        "| connector-api serve, launch to first GET / | median s | runs s | target | verdict |",
-        "|---|---:|---|---:|---|",
-    ]
-    for result in results:
-        runs = ", ".join(f"{seconds:.2f}" for seconds in result.seconds)
-        passed = "pass" if result.median_s < STARTUP_TARGET_S else "MISS"
-        lines.append(f"| {result.label} | {result.median_s:.2f} | {runs} | < {STARTUP_TARGET_S:.0f} s | {passed} |")
-    return "\n".join(lines)
-
-
-def memory_table(runs: Sequence[TargetRun]) -> str:
-    lines = [
-        "| target | when | processes (role: RSS MB) | total RSS MB | largest worker MB | target | verdict |",
-        "|---|---|---|---:|---:|---:|---|",
-    ]
+def scale_out_rows(runs: Sequence[TargetRun]) -> list[ScaleOutRow]:
+    """Each many-worker target against its one-worker twin, per endpoint and concurrency."""
+    by_name = {run.target.name: run for run in runs}
+    rows = []
     for run in runs:
-        lines.append(_memory_row(run.target.name, "started", run.memory_started))
-        lines.append(_memory_row(run.target.name, "after seeding and load", run.memory_loaded))
-    return "\n".join(lines)
+        single = by_name.get(run.target.scale_out_of or "")
+        if single is None:
+            continue
+        one = _rates([single])
+        for m in run.measurements:
+            base = one.get((m.endpoint, m.connections))
+            if not base:
+                continue
+            ratio = m.load.requests_per_second / base
+            judged = m.connections == TARGET_CONCURRENCY and m.endpoint == LAST_SYNC.name
+            minimum = SCALE_OUT_MINIMUM_RATIO if judged else None
+            errors = m.load.errors + _errors(single, m.endpoint, m.connections)
+            rows.append(
+                ScaleOutRow(
+                    single.target.name, m.endpoint, m.connections, base, m.load.requests_per_second, ratio,
+                    minimum, verdict(ratio, minimum, errors),
+                )
+            )  # fmt: skip
+    return rows
 
 
-def _memory_row(target: str, when: str, memory: TreeMemory) -> str:
-    processes = ", ".join(f"{p.role}: {p.rss_bytes / MB:.1f}" for p in memory.processes)
-    worker = max((p.rss_bytes for p in memory.workers), default=0)
-    passed = "pass" if 0 < worker < WORKER_RSS_TARGET_BYTES else "MISS"
-    return (
-        f"| {target} | {when} | {processes} | {memory.total_bytes / MB:.1f} | {worker / MB:.1f} | "
-        f"< {WORKER_RSS_TARGET_BYTES // MB} MB | {passed} |"
-    )
+def _errors(run: TargetRun, endpoint: str, connections: int) -> int:
+    return sum(m.load.errors for m in run.measurements if (m.endpoint, m.connections) == (endpoint, connections))
 
 
-def profile_section(runs: Sequence[TargetRun]) -> str:
-    """Per profiled target: threads, self time by package, and the project's functions on the stack."""
-    blocks = []
-    for run in runs:
-        if run.profile is not None:
-            lines = [f"**{run.target.name}** (folded stacks: `{run.target.name}.folded` beside the server logs)", ""]
-            lines.append("- threads: " + _shares(run.profile.threads))
-            lines.append("- self time by package: " + _shares(run.profile.packages))
-            lines.append("- project code on the stack: " + _shares(run.profile.project_functions, "`"))
-            blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    target: str
+    connectors: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    errors: int
+    ratio_to_smallest: float | None
+    """This size's p50 over the smallest size's p50, on the same storage."""
+    maximum_ratio: float | None
+    verdict: str
 
 
-def _shares(shares: Sequence[tuple[str, float]], quote: str = "") -> str:
-    return ", ".join(f"{quote}{name}{quote} {share:.0%}" for name, share in shares) or "–"
+def list_rows(points: Sequence[ListPoint]) -> list[ListRow]:
+    smallest: dict[str, ListPoint] = {}
+    largest: dict[str, int] = {}
+    for point in points:
+        if point.target not in smallest or point.connectors < smallest[point.target].connectors:
+            smallest[point.target] = point
+        largest[point.target] = max(largest.get(point.target, 0), point.connectors)
+    rows = []
+    for point in points:
+        base = smallest[point.target].load.p50_ms
+        ratio = point.load.p50_ms / base if base else None
+        judged = point.connectors == largest[point.target] and point is not smallest[point.target]
+        maximum = LIST_MAXIMUM_RATIO if judged else None
+        if point.load.errors:
+            passed = "INVALID (errors)"
+        elif maximum is None or ratio is None:
+            passed = ""
+        else:
+            passed = "pass" if ratio <= maximum else "MISS"
+        load = point.load
+        rows.append(
+            ListRow(
+                point.target, point.connectors, load.requests_per_second, load.p50_ms, load.p99_ms, load.mean_ms,
+                load.errors, ratio, maximum, passed,
+            )
+        )  # fmt: skip
+    return rows
 
 
-def markdown(context: dict[str, Any], runs: Sequence[TargetRun], startup: Sequence[StartupResult]) -> str:
-    header = [f"# connector-api bench, {context['started']}", ""]
-    header += [f"- {key}: {value}" for key, value in context.items() if key != "started"]
-    sections = ["\n".join(header), "## Throughput and latency\n\n" + load_table(rows_of(runs))]
-    if startup:
-        sections.append("## Start-up\n\n" + startup_table(startup))
-    sections.append("## Memory (RSS)\n\n" + memory_table(runs))
-    if any(run.profile for run in runs):
-        sections.append(
-            f"## Profiles (py-spy, an extra untimed run at c={TARGET_CONCURRENCY})\n\n" + profile_section(runs)
-        )
-    notes = [f"- {run.target.name}: {note}" for run in runs for note in run.notes]
-    if notes:
-        sections.append("## Errors\n\n" + "\n".join(notes))
-    return "\n\n".join(sections) + "\n"
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Everything one bench run measured."""
+
+    context: dict[str, Any]
+    runs: Sequence[TargetRun]
+    list_points: Sequence[ListPoint] = ()
+    startup: Sequence[StartupResult] = ()
 
 
-def json_document(context: dict[str, Any], runs: Sequence[TargetRun], startup: Sequence[StartupResult]) -> str:
-    document = {
-        "context": context,
-        "rows": [asdict(row) for row in rows_of(runs)],
-        "runs": [
-            {
-                "target": run.target.name,
-                "seed_s": run.seed_s,
-                "measurements": [asdict(m) for m in run.measurements],
-                "memory_started": [asdict(p) for p in run.memory_started.processes],
-                "memory_loaded": [asdict(p) for p in run.memory_loaded.processes],
-                "notes": list(run.notes),
-                "profile": None if run.profile is None else asdict(run.profile),
-            }
-            for run in runs
-        ],
-        "startup": [{"label": r.label, "seconds": r.seconds, "median_s": r.median_s} for r in startup],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One of issue 7's targets: what was measured, against what, and whether it was met."""
+
+    what: str
+    measured: str
+    target: str
+    verdict: str
 
 
-def write_results(directory: Path, stamp: str, markdown_text: str, json_text: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{stamp}.json").write_text(json_text)
-    path = directory / f"{stamp}.md"
-    path.write_text(markdown_text)
-    return path
+def verdicts(results: Results) -> list[Verdict]:
+    found = [
+        Verdict(f"`_last_sync` on {row.target}, c={row.connections}", f"{row.ratio or 0:.2f} of the ceiling",
+                f"≥ {row.minimum_ratio:.2f}", row.verdict)
+        for row in rows_of(results.runs) if row.minimum_ratio is not None
+    ]  # fmt: skip
+    found += [
+        Verdict(f"{row.storage}, 2 workers vs 1, `{row.endpoint}` c={row.connections}", f"{row.ratio:.2f}×",
+                f"≥ {row.minimum_ratio:.1f}×", row.verdict)
+        for row in scale_out_rows(results.runs) if row.minimum_ratio is not None
+    ]  # fmt: skip
+    found += [
+        Verdict(f"list page on {row.target} at {row.connectors:,} connectors", f"{row.ratio_to_smallest or 0:.2f}× "
+                "the smallest size's p50", f"≤ {row.maximum_ratio:.1f}×", row.verdict)
+        for row in list_rows(results.list_points) if row.maximum_ratio is not None
+    ]  # fmt: skip
+    found += [
+        Verdict(f"first answer, {result.label}", f"{result.median_s:.2f} s", f"< {STARTUP_TARGET_S:.0f} s",
+                "pass" if result.median_s < STARTUP_TARGET_S else "MISS")
+        for result in results.startup
+    ]  # fmt: skip
+    found += [
+        Verdict(f"RSS per worker, {run.target.name} after load", f"{largest_worker(run.memory_loaded) / MB:.0f} MB",
+                f"< {WORKER_RSS_TARGET_BYTES // MB} MB", rss_verdict(run.memory_loaded))
+        for run in results.runs if not run.target.is_ceiling
+    ]  # fmt: skip
+    return found
+
+
+def largest_worker(memory: TreeMemory) -> int:
+    return max((process.rss_bytes for process in memory.workers), default=0)
+
+
+def rss_verdict(memory: TreeMemory) -> str:
+    return "pass" if 0 < largest_worker(memory) < WORKER_RSS_TARGET_BYTES else "MISS"

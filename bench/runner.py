@@ -19,7 +19,16 @@ from bench.procfs import TreeMemory, cpu_seconds, tree_memory
 from bench.profile import ProfileSummary, start_sampling, summarise
 from bench.scenarios import CONNECTOR_COUNT, CONNECTOR_ID_PREFIX, TARGET_CONCURRENCY, Endpoint, Target
 from bench.seed import seed_connectors
-from bench.servers import HOST, RunningServer, answer_to, ceiling_command, free_port, serve_command, serving
+from bench.servers import (
+    HOST,
+    RunningServer,
+    answer_to,
+    ceiling_command,
+    free_port,
+    provision_storage,
+    serve_command,
+    serving,
+)
 
 Say = Callable[[str], None]
 
@@ -92,10 +101,11 @@ def run_targets(
 def _start(stack: ExitStack, target: Target, options: Options, dirs: tuple[Path, Path], say: Say) -> _Session:
     workdir, log_dir = dirs
     port = free_port()
-    if target.storage_url is None:
+    if target.is_ceiling:
         command = ceiling_command(port)
     else:
-        command = serve_command(options.serve, port, target.storage_url(workdir))
+        storage_url = provision_storage(stack, target, workdir / target.name)
+        command = serve_command(options.serve, port, storage_url, target.workers)
     server = stack.enter_context(serving(target.name, command, port, log_dir / f"{target.name}.log"))
     session = _Session(target, server, tree_memory(server.process.pid))
     if not target.is_ceiling:

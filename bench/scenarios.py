@@ -1,7 +1,8 @@
-"""What the bench measures, as data: targets (the ceiling and each storage) and endpoints.
+"""What the bench measures, as data: the targets (the ceiling and each storage), the endpoints,
+the list-scaling sizes and issue 7's targets.
 
-A later benchmark adds storages (PostgreSQL, MariaDB) to `STORAGES` and endpoints (a GET, a
-list page, a sync-job POST) to `ENDPOINTS`; the runner and the report take them as they come.
+The runner and the report take whatever is listed here: a storage or an endpoint is added by
+adding a line.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.testing.databases import DatabaseKind
+
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 
@@ -17,7 +20,15 @@ CONNECTOR_COUNT = 10_000
 CONNECTOR_ID_PREFIX = "bench-"
 CONCURRENCY = (1, 16)
 TARGET_CONCURRENCY = 16
-"""Issue 2's ratio targets apply at this many connections."""
+"""The ratio targets apply at this many connections."""
+
+LIST_SIZES = (1_000, 10_000, 100_000)
+LIST_CONNECTIONS = 1
+"""List latency is measured one request at a time: the cost of a page, not of a queue."""
+LIST_MAXIMUM_RATIO = 1.5
+"""A list page at the largest size must cost at most this multiple of the page at the smallest."""
+SCALE_OUT_MINIMUM_RATIO = 1.5
+"""Two workers must serve at least this multiple of one worker's requests/s."""
 
 CEILING = "ceiling"
 
@@ -38,8 +49,8 @@ class Endpoint:
     script: Path
     probe: Probe
 
-    def script_args(self) -> tuple[str, ...]:
-        return (str(CONNECTOR_COUNT), CONNECTOR_ID_PREFIX)
+    def script_args(self, connector_count: int = CONNECTOR_COUNT) -> tuple[str, ...]:
+        return (str(connector_count), CONNECTOR_ID_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +59,46 @@ class Target:
 
     name: str
     storage_url: Callable[[Path], str] | None
-    """Builds the storage URL inside a fresh work directory; None for the ceiling."""
+    """Builds the storage URL inside a fresh work directory; None for the ceiling or a database."""
+    database: DatabaseKind | None = None
+    """The server on which the bench creates a throw-away database for this target."""
+    workers: int = 1
     minimum_ratio: float | None = None
-    """Issue 2's target: this fraction of the ceiling's req/s at `TARGET_CONCURRENCY`."""
+    """Issue 7's target for `_last_sync`: this fraction of the ceiling's req/s at `TARGET_CONCURRENCY`."""
+    scale_out_of: str | None = None
+    """For a many-worker target, the one-worker target it is compared with."""
 
     @property
     def is_ceiling(self) -> bool:
-        return self.storage_url is None
+        return self.storage_url is None and self.database is None
 
 
-LAST_SYNC = Endpoint(
+def _endpoint(name: str, label: str, probe: Probe) -> Endpoint:
+    return Endpoint(name, label, BENCH_DIR / f"{name}.lua", probe)
+
+
+LAST_SYNC = _endpoint(
     "last_sync",
     "PUT /_connector/<id>/_last_sync",
-    BENCH_DIR / "last_sync.lua",
     Probe("PUT", f"/_connector/{CONNECTOR_ID_PREFIX}0/_last_sync", b'{"last_indexed_document_count": 1}'),
 )
-ENDPOINTS = (LAST_SYNC,)
+GET_CONNECTOR = _endpoint("get_connector", "GET /_connector/<id>", Probe("GET", f"/_connector/{CONNECTOR_ID_PREFIX}0"))
+LIST_CONNECTORS = _endpoint("list_connectors", "GET /_connector?size=100", Probe("GET", "/_connector?size=100"))
+POST_SYNC_JOB = _endpoint(
+    "post_sync_job",
+    "POST /_connector/_sync_job",
+    Probe("POST", "/_connector/_sync_job", f'{{"id": "{CONNECTOR_ID_PREFIX}0"}}'.encode()),
+)
+ENDPOINTS = (LAST_SYNC, GET_CONNECTOR, LIST_CONNECTORS, POST_SYNC_JOB)
+ENDPOINTS_BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}
+"""`_last_sync` carries the ratio targets; the others are measured against the ceiling's same route."""
 
 CEILING_TARGET = Target(CEILING, None)
 STORAGES = {
-    "memory": Target("memory", lambda _workdir: "memory://", minimum_ratio=0.85),
-    "sqlite": Target("sqlite", lambda workdir: f"sqlite:///{workdir / 'bench.db'}", minimum_ratio=0.70),
+    "memory": Target("memory", lambda _workdir: "memory://", minimum_ratio=0.9),
+    "sqlite": Target("sqlite", lambda workdir: f"sqlite:///{workdir / 'bench.db'}", minimum_ratio=0.8),
+    "postgres": Target("postgres", None, database="postgres", minimum_ratio=0.5),
+    "postgres-2w": Target("postgres-2w", None, database="postgres", workers=2, scale_out_of="postgres"),
+    "mariadb": Target("mariadb", None, database="mariadb"),
 }
+LIST_SCALING_STORAGES = ("memory", "sqlite", "postgres", "mariadb")

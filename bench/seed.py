@@ -1,8 +1,7 @@
 """Test data, created through the HTTP API before any timed run (the same path users take).
 
-Connectors are created without an index name: `_last_sync` never reads it, and the memory
-storage checks index-name uniqueness by scanning every connector, which would make seeding
-10 000 of them take most of a minute.
+Every connector gets its own index name, as real ones have: sync jobs can only be created for
+a connector with one, and the list page sorts by it.
 
 Plain `http.client` keep-alive connections on a few threads: the server is the bottleneck,
 and the bench then needs nothing beyond the standard library and wrk.
@@ -23,13 +22,17 @@ class SeedFailed(RuntimeError):
     """The server refused to create a connector."""
 
 
+def connector_fields(number: int) -> dict[str, str]:
+    return {"name": f"Bench connector {number}", "service_type": "google_drive", "index_name": f"search-{number}"}
+
+
 def connector_body(number: int) -> bytes:
-    return json.dumps({"name": f"Bench connector {number}", "service_type": "google_drive"}).encode()
+    return json.dumps(connector_fields(number)).encode()
 
 
-def seed_connectors(host: str, port: int, count: int, prefix: str) -> None:
-    """PUT /_connector/<prefix><n> for n in 0..count-1."""
-    numbers = _SharedCounter(count)
+def seed_connectors(host: str, port: int, count: int, prefix: str, start: int = 0) -> None:
+    """PUT /_connector/<prefix><n> for n in start..count-1."""
+    numbers = _SharedCounter(start, count)
     with ThreadPoolExecutor(SEED_CONNECTIONS) as pool:
         for future in [pool.submit(_create_all, host, port, numbers, prefix) for _ in range(SEED_CONNECTIONS)]:
             future.result()
@@ -50,10 +53,10 @@ def _create_all(host: str, port: int, numbers: _SharedCounter, prefix: str) -> N
 
 
 class _SharedCounter:
-    """0, 1, ... count-1, handed out once each across threads."""
+    """start, start+1, ... count-1, handed out once each across threads."""
 
-    def __init__(self, count: int) -> None:
-        self._next = 0
+    def __init__(self, start: int, count: int) -> None:
+        self._next = start
         self._count = count
         self._lock = Lock()
 

@@ -10,10 +10,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from app.testing.databases import DatabaseUnavailable, throwaway_database
+from bench.scenarios import Target
 
 HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +46,22 @@ def default_serve_command() -> list[str]:
     return [str(Path(sys.executable).parent / "connector-api"), "serve"]
 
 
-def serve_command(base: Sequence[str], port: int, storage_url: str) -> list[str]:
-    return [*base, "--host", HOST, "--port", str(port), "--storage", storage_url]
+def serve_command(base: Sequence[str], port: int, storage_url: str, workers: int = 1) -> list[str]:
+    command = [*base, "--host", HOST, "--port", str(port), "--storage", storage_url]
+    return command if workers == 1 else [*command, "--workers", str(workers)]
+
+
+def provision_storage(stack: ExitStack, target: Target, workdir: Path) -> str:
+    """The storage URL for `target`: in `workdir`, or a throw-away database dropped when `stack` closes."""
+    if target.database is not None:
+        try:
+            return stack.enter_context(throwaway_database(target.database, prefix="connector_api_bench"))
+        except DatabaseUnavailable as error:
+            raise ServerFailed(f"{target.name}: {error}; start the server or leave it out with --storages") from None
+    if target.storage_url is None:
+        raise ValueError(f"{target.name} has no storage")
+    workdir.mkdir(parents=True, exist_ok=True)
+    return target.storage_url(workdir)
 
 
 def ceiling_command(port: int) -> list[str]:

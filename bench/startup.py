@@ -1,14 +1,19 @@
-"""Start-up time of `connector-api serve`: launch to the first successful `GET /`."""
+"""Start-up time of `connector-api serve` per storage: launch to the first successful `GET /`.
+
+Each storage starts empty once (the first launch applies the migrations), then restarts on
+the migrated storage; memory has no schema, so every launch is alike.
+"""
 
 from __future__ import annotations
 
 import statistics
-import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import free_port, launch, serve_command, stop, wait_until_answering
+from bench.scenarios import Target
+from bench.servers import free_port, launch, provision_storage, serve_command, stop, wait_until_answering
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,17 +26,18 @@ class StartupResult:
         return statistics.median(self.seconds)
 
 
-def measure_startup(serve: Sequence[str], runs: int) -> list[StartupResult]:
-    """A fresh SQLite file each run (so migrations run too), then restarts on an existing file."""
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as directory:
-        workdir = Path(directory)
-        fresh = tuple(_first_answer(serve, f"sqlite:///{workdir / f'fresh-{run}.db'}", workdir) for run in range(runs))
-        existing_url = f"sqlite:///{workdir / 'fresh-0.db'}"
-        restarts = tuple(_first_answer(serve, existing_url, workdir) for _ in range(runs))
-    return [
-        StartupResult("fresh SQLite file (applies migrations)", fresh),
-        StartupResult("existing SQLite file", restarts),
-    ]
+def measure_startup(serve: Sequence[str], targets: Sequence[Target], runs: int, workdir: Path) -> list[StartupResult]:
+    results = []
+    for target in targets:
+        with ExitStack() as stack:
+            storage_url = provision_storage(stack, target, workdir / f"startup-{target.name}")
+            seconds = [_first_answer(serve, storage_url, workdir) for _ in range(runs + 1)]
+        if storage_url == "memory://":
+            results.append(StartupResult(target.name, tuple(seconds)))
+        else:
+            results.append(StartupResult(f"{target.name}, empty (applies migrations)", tuple(seconds[:1])))
+            results.append(StartupResult(f"{target.name}, migrated", tuple(seconds[1:])))
+    return results
 
 
 def _first_answer(serve: Sequence[str], storage_url: str, workdir: Path) -> float:
