@@ -5,4 +5,4 @@ and `versions/`. `HEAD` names the newest revision so that a start-up can compare
 database's `alembic_version` without importing Alembic; a test keeps it equal to the scripts' head.
 """
 
-HEAD = "0002"
+HEAD = "0003"

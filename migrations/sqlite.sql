@@ -1,4 +1,4 @@
--- The migrations up to revision 0002, rendered for SQLite by `python -m storage.migrations`
+-- The migrations up to revision 0003, rendered for SQLite by `python -m storage.migrations`
 
 CREATE TABLE alembic_version (
     version_num VARCHAR(32) NOT NULL,
@@ -79,3 +79,55 @@ CREATE INDEX ix_api_keys_username ON api_keys (username);
 CREATE INDEX ix_api_keys_invalidated ON api_keys (invalidated);
 
 UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';
+
+-- Running upgrade 0002 -> 0003
+
+CREATE TABLE document_counts (
+    table_name VARCHAR(64) NOT NULL,
+    documents BIGINT NOT NULL,
+    term_matches BIGINT NOT NULL,
+    CONSTRAINT pk_document_counts PRIMARY KEY (table_name)
+);
+
+CREATE TRIGGER connectors_count_insert AFTER INSERT ON connectors BEGIN
+    UPDATE document_counts SET documents = documents + 1, term_matches = term_matches + CASE WHEN NEW.deleted = FALSE THEN 1 ELSE 0 END WHERE table_name = 'connectors';
+END;
+
+CREATE TRIGGER connectors_count_delete AFTER DELETE ON connectors BEGIN
+    UPDATE document_counts SET documents = documents - 1, term_matches = term_matches - CASE WHEN OLD.deleted = FALSE THEN 1 ELSE 0 END WHERE table_name = 'connectors';
+END;
+
+CREATE TRIGGER connectors_count_update AFTER UPDATE OF deleted ON connectors
+WHEN (NEW.deleted = FALSE) <> (OLD.deleted = FALSE) BEGIN
+    UPDATE document_counts SET term_matches = term_matches + CASE WHEN NEW.deleted = FALSE THEN 1 ELSE 0 END - CASE WHEN OLD.deleted = FALSE THEN 1 ELSE 0 END WHERE table_name = 'connectors';
+END;
+
+INSERT INTO document_counts (table_name, documents, term_matches) SELECT 'connectors', COUNT(*), COALESCE(SUM(CASE WHEN connectors.deleted = FALSE THEN 1 ELSE 0 END), 0) FROM connectors;
+
+CREATE TRIGGER connector_sync_jobs_count_insert AFTER INSERT ON connector_sync_jobs BEGIN
+    UPDATE document_counts SET documents = documents + 1 WHERE table_name = 'connector_sync_jobs';
+END;
+
+CREATE TRIGGER connector_sync_jobs_count_delete AFTER DELETE ON connector_sync_jobs BEGIN
+    UPDATE document_counts SET documents = documents - 1 WHERE table_name = 'connector_sync_jobs';
+END;
+
+INSERT INTO document_counts (table_name, documents, term_matches) SELECT 'connector_sync_jobs', COUNT(*), 0 FROM connector_sync_jobs;
+
+DROP INDEX ix_connectors_deleted;
+
+DROP INDEX ix_connectors_index_name;
+
+CREATE INDEX ix_connectors_deleted_index_name_id ON connectors (deleted, index_name, id);
+
+CREATE INDEX ix_connectors_index_name_id ON connectors (index_name, id);
+
+DROP INDEX ix_connector_sync_jobs_connector_id;
+
+DROP INDEX ix_connector_sync_jobs_created_at;
+
+CREATE INDEX ix_connector_sync_jobs_connector_id_created_at ON connector_sync_jobs (connector_id, created_at DESC);
+
+CREATE INDEX ix_connector_sync_jobs_created_at ON connector_sync_jobs (created_at DESC);
+
+UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002';

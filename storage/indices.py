@@ -2,7 +2,9 @@
 
 A document is stored whole, as the JSON that `GET` returns; the keyword fields are copies of
 a few of its values, kept in step by every write, so that list filters and sorting run on
-indexed columns instead of on the JSON.
+indexed columns instead of on the JSON. The SQL databases also count the documents of the
+indices that are listed (`IndexSchema.counted`), as Elasticsearch knows its totals, so that a
+list page costs the same however many documents there are.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+
+from storage.documents import Search, Term
 
 FieldKind = Literal["keyword", "text", "boolean", "timestamp"]
 
@@ -61,6 +65,21 @@ class IndexSchema:
     name: str
     table: str
     fields: tuple[KeywordField, ...] = ()
+    counted: bool = False
+    """Whether the SQL databases keep this index's number of documents in `document_counts`
+    (updated by triggers, in the transaction of each write)."""
+    counted_term: Term | None = None
+    """A term whose matches are counted as well (a boolean field's value: live connectors)."""
+
+    def counts_column(self, search: Search) -> str | None:
+        """The `document_counts` column that holds the total of `search`, or None if it must be counted."""
+        if not self.counted or search.contains is not None:
+            return None
+        if not search.terms:
+            return "documents"
+        if self.counted_term is not None and search.terms == (self.counted_term,):
+            return "term_matches"
+        return None
 
     def field(self, name: str) -> KeywordField:
         for candidate in self.fields:
@@ -82,6 +101,8 @@ CONNECTORS = IndexSchema(
         KeywordField("description", ("description",), kind="text"),
         KeywordField("deleted", ("deleted",), kind="boolean"),
     ),
+    counted=True,
+    counted_term=Term("deleted", (False,)),
 )
 
 SYNC_JOBS = IndexSchema(
@@ -93,6 +114,7 @@ SYNC_JOBS = IndexSchema(
         KeywordField("job_type", ("job_type",)),
         KeywordField("created_at", ("created_at",), kind="timestamp"),
     ),
+    counted=True,
 )
 
 SECRETS = IndexSchema(name=".connector-secrets", table="connector_secrets")
@@ -110,4 +132,3 @@ API_KEYS = IndexSchema(
 """API keys (`app.security.api_keys`): hashed secrets, shared by every worker and instance."""
 
 ALL_INDICES: tuple[IndexSchema, ...] = (CONNECTORS, SYNC_JOBS, SECRETS, API_KEYS)
-

@@ -170,7 +170,7 @@ class SQLiteStorage:
                 return SearchPage(rows[0][4], documents)
             if search.offset == 0:
                 return SearchPage(0, [])
-        rows = await self._read(*sql.search_count(index, search))
+        rows = await self._read(*sql.search_total(index, search))
         return SearchPage(rows[0][0], [])
 
     # -- writes -----------------------------------------------------------------------

@@ -109,26 +109,32 @@ def _contains(index: IndexSchema, contains: Contains, parameters: list[Any]) -> 
 
 
 def order_by(index: IndexSchema, sort: tuple[SortKey, ...]) -> str:
+    """Missing values last in an order an index can give: NULL is SQLite's lowest value, so
+    descending puts it last by itself; ascending, `NULLS LAST` reads the index in two runs."""
     keys = []
     for key in sort:
         name = column(index, key.field)
         if name is not None:
-            # `IS NULL` sorts present values (0) before missing ones (1) in either direction.
-            keys.append(f"{name} IS NULL, {name} {'DESC' if key.descending else 'ASC'}")
+            keys.append(f"{name} DESC" if key.descending else f"{name} ASC NULLS LAST")
     return ", ".join([*keys, "id"])
 
 
 def search_page(index: IndexSchema, search: Search) -> tuple[str, list[Any]]:
-    """A page of matches, each row carrying the count of all matches (one statement, one snapshot)."""
+    """A page of matches, each row carrying the total of all matches (one statement, one snapshot)."""
+    total, total_parameters = search_total(index, search)
     condition, parameters = where(index, search.terms, search.contains)
     sql = (
-        f"SELECT id, seq_no, primary_term, source, COUNT(*) OVER () FROM {quote(index.table)} "
+        f"SELECT id, seq_no, primary_term, source, ({total}) FROM {quote(index.table)} "
         f"WHERE {condition} ORDER BY {order_by(index, search.sort)} LIMIT ? OFFSET ?"
     )
-    return sql, [*parameters, search.limit, search.offset]
+    return sql, [*total_parameters, *parameters, search.limit, search.offset]
 
 
-def search_count(index: IndexSchema, search: Search) -> tuple[str, list[Any]]:
+def search_total(index: IndexSchema, search: Search) -> tuple[str, list[Any]]:
+    """The total of `search`: kept by the database for the common lists (`IndexSchema.counted`), else counted."""
+    kept = index.counts_column(search)
+    if kept is not None:
+        return f"SELECT {quote(kept)} FROM document_counts WHERE table_name = ?", [index.table]
     condition, parameters = where(index, search.terms, search.contains)
     return f"SELECT COUNT(*) FROM {quote(index.table)} WHERE {condition}", parameters
 

@@ -5,18 +5,22 @@
   else literal, case-sensitive. PostgreSQL and MariaDB use `LIKE` with an escape character on
   code-point-collated columns; SQLite's `LIKE` ignores ASCII case, so it uses `GLOB`, whose
   only escape is a one-character class.
-- Missing values sort last in both directions: `NULLS LAST` where the dialect has it, else a
-  leading `col IS NULL` key; `id` ascending breaks ties.
+- Missing values sort last in both directions, and `id` ascending breaks ties, in an order an
+  index can give (`storage.sql.tables`), so that a page stops after its rows. Descending,
+  MariaDB and SQLite put NULL last by themselves (it is their lowest value), PostgreSQL is
+  told `NULLS LAST`. Ascending, PostgreSQL and SQLite are told `NULLS LAST` (SQLite reads such
+  an index twice, values then NULLs); MariaDB has no `NULLS LAST`, and a leading `col IS NULL`
+  key would sort every match, so the store reads the two parts itself (`missing_last_split`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, false, or_
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy import Column, ColumnElement, Table, false, or_
 
-from storage.documents import Contains, SortKey, Term
+from storage.documents import Contains, Search, SortKey, Term
 from storage.indices import IndexSchema
 
 LIKE_ESCAPE = "!"
@@ -38,13 +42,54 @@ def order_by(table: Table, index: IndexSchema, sort: tuple[SortKey, ...], dialec
     keys: list[Any] = []
     for key in sort:
         column = table.c[index.field(key.field).name]
-        direction: UnaryExpression[Any] = column.desc() if key.descending else column.asc()
-        if dialect in ("postgresql", "sqlite"):
-            keys.append(direction.nulls_last())
+        if key.descending:
+            keys.append(column.desc().nulls_last() if dialect == "postgresql" else column.desc())
+        elif dialect in ("postgresql", "sqlite"):
+            keys.append(column.asc().nulls_last())
         else:
-            keys.extend((column.is_(None), direction))
+            keys.extend((column.is_(None), column.asc()))
     keys.append(table.c.id.asc())
     return keys
+
+
+@dataclass(frozen=True, slots=True)
+class MissingLastSplit:
+    """How MariaDB reads a page sorted ascending on `column`, missing values last: the rows that
+    have a value, in order, then those that have none, in `id` order, each part off an index.
+
+    MariaDB's own plans for the parts can cost the whole table: for the first, it reads the
+    index from the prefix the terms fix (`deleted = false`) rather than from the first value,
+    through every NULL; for the second, it may read the primary key in order and skip every
+    row that has a value. So both parts name the index to read when one is (the columns the
+    terms fix, `column`, id); otherwise the second at least leaves out the primary key."""
+
+    column: Column[Any]
+    present_hint: str | None
+    missing_hint: str
+
+
+def missing_last_split(table: Table, index: IndexSchema, search: Search, dialect: str) -> MissingLastSplit | None:
+    """The split of `search`'s page when the dialect cannot put missing values last in an order
+    an index gives (MariaDB, first sort key ascending), else None."""
+    if dialect in ("postgresql", "sqlite") or not search.sort or search.sort[0].descending:
+        return None
+    column = table.c[index.field(search.sort[0].field).name]
+    ordered = _index_in_split_order(table, index, search, column)
+    if ordered is None:
+        return MissingLastSplit(column, None, "IGNORE INDEX FOR ORDER BY (PRIMARY)")
+    return MissingLastSplit(column, f"FORCE INDEX ({ordered})", f"FORCE INDEX ({ordered})")
+
+
+def _index_in_split_order(table: Table, index: IndexSchema, search: Search, column: Column[Any]) -> str | None:
+    """An index that is (the columns the terms fix to one value, `column`, id), if there is one."""
+    fixed = {index.field(term.field).name for term in search.terms if len(term.values) == 1 and None not in term.values}
+    if search.contains is not None or len(fixed) < len(search.terms):
+        return None
+    for candidate in table.indexes:
+        names = [indexed.name for indexed in candidate.columns]
+        if set(names[: len(fixed)]) == fixed and names[len(fixed) :] == [column.name, "id"]:
+            return str(candidate.name)
+    return None
 
 
 def _term(table: Table, index: IndexSchema, term: Term) -> ColumnElement[bool]:

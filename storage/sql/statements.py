@@ -12,7 +12,10 @@ Each write is one statement, whose result tells the store what happened:
 - an unconditional write is an upsert that bumps `seq_no` on conflict. PostgreSQL and SQLite
   return the new `seq_no`. MariaDB has no RETURNING for an update, so its upsert passes the
   bumped value through `LAST_INSERT_ID(expr)`, which the driver reports as `lastrowid`
-  (rowcount tells an insert, 1, from an update, 2).
+  (rowcount tells an insert, 1, from an update, 2), except after an UPDATE trigger that ran a
+  statement (a table with a counted term): the store then asks for `LAST_INSERT_ID()`.
+
+`counts` reads the totals the database keeps for a counted index (`IndexSchema.counted`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.indices import IndexSchema
+from storage.sql.tables import document_counts
 
 Upsert = ReturningInsert[tuple[int]] | Insert
 
@@ -38,11 +42,14 @@ class TableStatements:
     update_if_version: Update
     upsert: Upsert
     delete: Delete
+    counts: dict[str, Select[int]]
+    """A statement per `document_counts` column, reading this table's value of it."""
 
 
 def build_statements(index: IndexSchema, table: Table, dialect: str) -> TableStatements:
     keywords = [field.name for field in index.fields]
     by_id = table.c.id == bindparam("b_id")
+    counted = document_counts.c.table_name == index.table
     return TableStatements(
         table=table,
         get=select(table.c.source, table.c.seq_no, table.c.primary_term).where(by_id),
@@ -53,6 +60,9 @@ def build_statements(index: IndexSchema, table: Table, dialect: str) -> TableSta
         .values(source=bindparam("source"), seq_no=table.c.seq_no + 1, **{name: bindparam(name) for name in keywords}),
         upsert=_upsert(table, keywords, dialect),
         delete=delete(table).where(by_id),
+        counts={name: select(document_counts.c[name]).where(counted) for name in ("documents", "term_matches")}
+        if index.counted
+        else {},
     )
 
 

@@ -4,21 +4,23 @@ Async Core only, no ORM. One engine per store, created by `open()` and disposed 
 every operation checks a connection out of its pool and returns it, so no connection is
 ever shared between tasks. The schema belongs to Alembic (`storage.migrations`).
 
-Every operation is a single statement (a search is a COUNT and a SELECT), so the engine runs
-in AUTOCOMMIT (`storage.sql.engine`), and atomicity comes from the statements themselves
-(`storage.sql.statements`); a partial update is the generic compare-and-set loop over them
-(`storage.documents.compare_and_set_update`). Losing the database surfaces as `StorageUnavailable`.
+Every write is a single statement, so the engine runs in AUTOCOMMIT (`storage.sql.engine`),
+and atomicity comes from the statements themselves (`storage.sql.statements`); a partial
+update is the generic compare-and-set loop over them (`storage.documents.compare_and_set_update`).
+A search reads its total (kept by the database for the common lists, else counted), then its
+page (on MariaDB, missing values last, maybe in two parts: `storage.sql.search`). Losing the
+database surfaces as `StorageUnavailable`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import exc, func, select
+from sqlalchemy import ColumnElement, Row, Table, exc, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -42,10 +44,13 @@ from storage.errors import (
 )
 from storage.indices import ALL_INDICES, IndexSchema
 from storage.sql.engine import create_engine, dialect_name
-from storage.sql.search import order_by, where_clauses
+from storage.sql.search import missing_last_split, order_by, where_clauses
 from storage.sql.statements import TableStatements, build_statements
 from storage.sql.tables import TABLES
 from storage.sql.urls import is_sqlite, sqlalchemy_url, sqlite_path
+
+PageRow = Row[str, str, int, int]
+"""id, source, seq_no, primary_term."""
 
 _UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
 _UNAVAILABLE_STATES = ("08", "53", "57P")
@@ -135,18 +140,44 @@ class SQLAlchemyStorage:
         table = self._sql(index).table
         where = where_clauses(table, index, search.terms, search.contains, self._dialect)
         async with self._connect() as connection:
-            total = int(await connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+            total = await self._total(connection, index, search, where)
             if search.limit <= 0 or search.offset >= total:
                 return SearchPage(total)
-            page = (
-                select(table.c.id, table.c.source, table.c.seq_no, table.c.primary_term)
-                .where(*where)
-                .order_by(*order_by(table, index, search.sort, self._dialect))
-                .limit(search.limit)
-                .offset(search.offset)
-            )
-            rows = (await connection.execute(page)).all()
+            rows = await self._page(connection, index, search, where)
         return SearchPage(total, [StoredDocument(r.id, orjson.loads(r.source), r.seq_no, r.primary_term) for r in rows])
+
+    async def _total(
+        self, connection: AsyncConnection, index: IndexSchema, search: Search, where: list[ColumnElement[bool]]
+    ) -> int:
+        column = index.counts_column(search)
+        if column is None:
+            return await _count(connection, self._sql(index).table, where)
+        return int((await connection.execute(self._sql(index).counts[column])).scalar_one())
+
+    async def _page(
+        self, connection: AsyncConnection, index: IndexSchema, search: Search, where: list[ColumnElement[bool]]
+    ) -> Sequence[PageRow]:
+        table = self._sql(index).table
+        split = missing_last_split(table, index, search, self._dialect)
+        if split is None:
+            order = order_by(table, index, search.sort, self._dialect)
+            return await _rows(connection, table, where, order, search.limit, search.offset)
+        rest = order_by(table, index, search.sort[1:], self._dialect)
+        with_value = [*where, split.column.is_not(None)]
+        present = await _rows(
+            connection, table, with_value, [split.column.asc(), *rest], search.limit, search.offset, split.present_hint
+        )
+        if len(present) == search.limit:
+            return present
+        # The rows without a value follow those with one: from their start if this page holds
+        # some of the latter, else as far in as the offset goes past the number of the latter.
+        skipped = 0
+        if not present and search.offset > 0:
+            skipped = max(0, search.offset - await _count(connection, table, with_value))
+        without_value = [*where, split.column.is_(None)]
+        limit = search.limit - len(present)
+        missing = await _rows(connection, table, without_value, rest, limit, skipped, split.missing_hint)
+        return [*present, *missing]
 
     async def clear(self) -> None:
         async with self._connect() as connection:
@@ -159,7 +190,12 @@ class SQLAlchemyStorage:
             result = await connection.execute(self._sql(index).upsert, params)
             if result.returns_rows:
                 return int(result.scalar_one())
-        return 0 if result.rowcount == 1 else int(result.lastrowid)
+            if result.rowcount == 1:
+                return 0
+            if result.lastrowid:
+                return int(result.lastrowid)
+            # MariaDB's reply carries no LAST_INSERT_ID when a trigger ran a statement (the counts').
+            return int(await connection.scalar(select(func.last_insert_id())) or 0)
 
     async def _conflict(
         self, index: IndexSchema, doc_id: str, if_seq_no: int | None, if_primary_term: int | None
@@ -202,6 +238,31 @@ class SQLAlchemyStorage:
             if isinstance(error, exc.DataError) or _sqlstate(error).startswith("22"):
                 raise InvalidValue(f"the storage cannot hold a value of this request: {reason}") from error
             raise
+
+
+async def _count(connection: AsyncConnection, table: Table, where: list[ColumnElement[bool]]) -> int:
+    return int(await connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+
+async def _rows(
+    connection: AsyncConnection,
+    table: Table,
+    where: list[ColumnElement[bool]],
+    order: list[Any],
+    limit: int,
+    offset: int,
+    hint: str | None = None,
+) -> Sequence[PageRow]:
+    page = (
+        select(table.c.id, table.c.source, table.c.seq_no, table.c.primary_term)
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    if hint is not None:
+        page = page.with_hint(table, hint, connection.dialect.name)
+    return (await connection.execute(page)).all()
 
 
 def _sqlstate(error: Exception) -> str:
