@@ -21,7 +21,7 @@ from bench.profile import require_py_spy
 from bench.report import Results
 from bench.results import json_document, write_results
 from bench.runner import Options, run_targets
-from bench.scaling import ListPoint, measure_list_scaling
+from bench.scaling import measure_list_scaling
 from bench.scenarios import (
     CEILING_TARGET,
     CONCURRENCY,
@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--list-sizes",
         type=_integers,
         help=f"connector counts for list latency (default {','.join(map(str, LIST_SIZES))}; 1000,10000 with --quick)",
+    )
+    parser.add_argument(
+        "--list-storages",
+        type=_names,
+        default=LIST_SCALING_STORAGES,
+        help=f"the storages whose list latency is measured by size (default {','.join(LIST_SCALING_STORAGES)})",
     )
     parser.add_argument("--no-list", action="store_true", help="skip list latency by number of connectors")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
@@ -113,7 +119,8 @@ def _bench(args: argparse.Namespace) -> int:
         dirs = (Path(directory), log_dir)
         runs = run_targets([CEILING_TARGET, *storages], ENDPOINTS, options, dirs, _say)
         sizes = args.list_sizes or preset["list_sizes"]
-        list_points = [] if args.no_list else _list_scaling(storages, sizes, options, dirs)
+        list_targets = [STORAGES[name] for name in args.list_storages]
+        list_points = [] if args.no_list else measure_list_scaling(list_targets, sizes, options, dirs, _say)
         startup = [] if args.no_startup else _startup(storages, options, int(preset["startup_runs"]), dirs[0])
     context["load average at end"] = _load_average()
     results = Results(context, runs, list_points, startup)
@@ -124,13 +131,6 @@ def _bench(args: argparse.Namespace) -> int:
     print("\n" + text)
     print(f"written to {path}, with results.json, {len(plots)} plots and the server logs in {folder}")
     return 0
-
-
-def _list_scaling(
-    storages: list[Target], sizes: tuple[int, ...], options: Options, dirs: tuple[Path, Path]
-) -> list[ListPoint]:
-    targets = [target for target in storages if target.name in LIST_SCALING_STORAGES]
-    return measure_list_scaling(targets, sizes, options, dirs, _say)
 
 
 def _startup(storages: list[Target], options: Options, runs: int, workdir: Path) -> list[StartupResult]:
