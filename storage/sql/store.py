@@ -14,10 +14,12 @@ database surfaces as `StorageUnavailable`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import ColumnElement, Row, Table, exc, func, select
@@ -55,6 +57,11 @@ PageRow = Row[str, str, int, int]
 _UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
 _UNAVAILABLE_STATES = ("08", "53", "57P")
 """SQLSTATE classes: connection exception, insufficient resources, server shut down or starting."""
+DEADLOCK_ATTEMPTS = 5
+DEADLOCK_BACKOFF_S = 0.002
+_MARIADB_DEADLOCK = 1213
+_DEADLOCK_STATES = ("40001", "40P01")
+T = TypeVar("T")
 
 
 class SQLAlchemyStorage:
@@ -94,8 +101,7 @@ class SQLAlchemyStorage:
     async def create_document(self, index: IndexSchema, doc_id: str, source: dict[str, Any]) -> StoredDocument:
         row = _row(index, source)
         try:
-            async with self._connect() as connection:
-                await connection.execute(self._sql(index).insert, _new(doc_id, row))
+            await self._write(lambda connection: connection.execute(self._sql(index).insert, _new(doc_id, row)))
         except exc.IntegrityError:
             # Every column is given, so the one constraint an insert can break is the primary key.
             raise DocumentExists(index.name, doc_id) from None
@@ -115,8 +121,8 @@ class SQLAlchemyStorage:
             return _stored(doc_id, row, await self._upsert(index, _new(doc_id, row)))
         if if_seq_no is not None and if_primary_term is not None:
             params = {**row, "b_id": doc_id, "b_seq_no": if_seq_no, "b_primary_term": if_primary_term}
-            async with self._connect() as connection:
-                result = await connection.execute(self._sql(index).update_if_version, params)
+            statement = self._sql(index).update_if_version
+            result = await self._write(lambda connection: connection.execute(statement, params))
             if result.rowcount == 1:
                 return _stored(doc_id, row, if_seq_no + 1)
         raise await self._conflict(index, doc_id, if_seq_no, if_primary_term)
@@ -125,15 +131,14 @@ class SQLAlchemyStorage:
         return await compare_and_set_update(self, index, doc_id, transform)
 
     async def delete_document(self, index: IndexSchema, doc_id: str) -> bool:
-        async with self._connect() as connection:
-            result = await connection.execute(self._sql(index).delete, {"b_id": doc_id})
+        statement = self._sql(index).delete
+        result = await self._write(lambda connection: connection.execute(statement, {"b_id": doc_id}))
         return bool(result.rowcount)
 
     async def delete_by_query(self, index: IndexSchema, terms: tuple[Term, ...]) -> int:
         statements = self._sql(index)
         statement = statements.table.delete().where(*where_clauses(statements.table, index, terms, None, self._dialect))
-        async with self._connect() as connection:
-            result = await connection.execute(statement)
+        result = await self._write(lambda connection: connection.execute(statement))
         return int(result.rowcount)
 
     async def search(self, index: IndexSchema, search: Search) -> SearchPage:
@@ -186,16 +191,18 @@ class SQLAlchemyStorage:
 
     async def _upsert(self, index: IndexSchema, params: dict[str, Any]) -> int:
         """Write the row whether or not it exists; return its new `seq_no`."""
-        async with self._connect() as connection:
-            result = await connection.execute(self._sql(index).upsert, params)
-            if result.returns_rows:
-                return int(result.scalar_one())
-            if result.rowcount == 1:
-                return 0
-            if result.lastrowid:
-                return int(result.lastrowid)
-            # MariaDB's reply carries no LAST_INSERT_ID when a trigger ran a statement (the counts').
-            return int(await connection.scalar(select(func.last_insert_id())) or 0)
+        return await self._write(lambda connection: self._upsert_on(connection, index, params))
+
+    async def _upsert_on(self, connection: AsyncConnection, index: IndexSchema, params: dict[str, Any]) -> int:
+        result = await connection.execute(self._sql(index).upsert, params)
+        if result.returns_rows:
+            return int(result.scalar_one())
+        if result.rowcount == 1:
+            return 0
+        if result.lastrowid:
+            return int(result.lastrowid)
+        # MariaDB's reply carries no LAST_INSERT_ID when a trigger ran a statement (the counts').
+        return int(await connection.scalar(select(func.last_insert_id())) or 0)
 
     async def _conflict(
         self, index: IndexSchema, doc_id: str, if_seq_no: int | None, if_primary_term: int | None
@@ -222,6 +229,19 @@ class SQLAlchemyStorage:
         if self._engine is None:
             raise RuntimeError(f"storage [{self.url}] is not open")
         return self._engine
+
+    async def _write(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """One write statement on its own connection, run again if the database rolled it back whole
+        as a deadlock victim (MariaDB picks one when concurrent upserts meet on index gaps)."""
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                async with self._connect() as connection:
+                    return await work(connection)
+            except StorageUnavailable as error:
+                if attempt == DEADLOCK_ATTEMPTS or not _is_deadlock(error.__cause__):
+                    raise
+            await asyncio.sleep(random.uniform(0, DEADLOCK_BACKOFF_S * attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     @asynccontextmanager
     async def _connect(self) -> AsyncIterator[AsyncConnection]:
@@ -263,6 +283,12 @@ async def _rows(
     if hint is not None:
         page = page.with_hint(table, hint, connection.dialect.name)
     return (await connection.execute(page)).all()
+
+
+def _is_deadlock(error: BaseException | None) -> bool:
+    driver_error = getattr(error, "orig", None)
+    code = getattr(driver_error, "args", (None,))[:1]
+    return code == (_MARIADB_DEADLOCK,) or (isinstance(error, Exception) and _sqlstate(error) in _DEADLOCK_STATES)
 
 
 def _sqlstate(error: Exception) -> str:
